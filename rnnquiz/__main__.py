@@ -1,0 +1,107 @@
+"""Entry point for ``rnnquiz`` and ``python -m rnnquiz``.
+
+``rnnquiz count`` with plain options is answered here without importing click, numpy or yaml,
+so it runs about as fast as Python starts. Anything else, including every error and ``--help``,
+goes to the click CLI in ``rnnquiz.cli``, which owns the command line's behaviour; the fast path
+only ever reproduces its successful output (tests compare the two).
+"""
+
+from __future__ import annotations
+
+import sys
+
+_INTS = {"--m": "m", "--n": "n", "--p": "p", "--T": "T", "--layers": "layers",
+         "--proj-size": "proj_size"}
+_CHOICES = {"--cell": ("cell", ("rnn", "lstm", "gru")),
+            "--convention": ("convention", ("textbook", "pytorch", "keras")),
+            "--layout": ("layout", ("out-in", "in-out"))}
+_FLAGS = {"--bidirectional": ("bidirectional", True), "--bias": ("bias", True),
+          "--no-bias": ("bias", False), "--reset-after": ("reset_after", True),
+          "--no-reset-after": ("reset_after", False), "--explain": ("explain", True),
+          "--diagram": ("diagram", True)}
+
+
+def parse_fast(args):
+    """Options of a plain ``count`` call as a dict, or None when click must handle it."""
+    values = {}
+    k = 0
+    while k < len(args):
+        arg = args[k]
+        name, eq, inline = arg.partition("=")
+        if name in _FLAGS and not eq:
+            key, value = _FLAGS[name]
+            values[key] = value
+            k += 1
+            continue
+        if name not in _INTS and name not in _CHOICES:
+            return None
+        if eq:
+            value = inline
+            k += 1
+        elif k + 1 < len(args):
+            value = args[k + 1]
+            k += 2
+        else:
+            return None
+        if name in _INTS:
+            if not (value.isascii() and value.isdigit()) or int(value) < 1:
+                return None
+            values[_INTS[name]] = int(value)
+        else:
+            key, choices = _CHOICES[name]
+            if value not in choices:
+                return None
+            values[key] = value
+    if "m" not in values or "n" not in values:
+        return None
+    return values
+
+
+def fast_count(args):
+    """The output of ``rnnquiz count ARGS`` when the fast path can give it, else None."""
+    options = parse_fast(args)
+    if options is None:
+        return None
+    from rnnquiz.errors import NetworkError
+    from rnnquiz.network import Network
+    from rnnquiz.rules import count
+
+    explain = options.pop("explain", False)
+    diagram = options.pop("diagram", False)
+    try:
+        net = Network(**options)
+    except NetworkError:
+        return None
+    from rnnquiz.render import count_text
+
+    parts = [count_text(count(net))]
+    if explain or diagram:
+        from rnnquiz import explain as ex
+        result = count(net)
+        if explain:
+            parts.append(ex.worked_solution(result))
+        if diagram:
+            parts.append(ex.diagram(result))
+    return "\n\n".join(parts)
+
+
+def main(argv=None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args and args[0] == "count":
+        text = fast_count(args[1:])
+        if text is not None:
+            try:
+                data = (text + "\n").encode(sys.stdout.encoding or "utf-8")
+            except UnicodeEncodeError:
+                data = None  # click's echo knows how to degrade; let it print
+            if data is not None:
+                sys.stdout.write(text + "\n")
+                sys.stdout.flush()
+                return 0
+    from rnnquiz.cli import main as cli_main
+
+    return cli_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""The command line: the only module that imports click, prints or exits.
+
+Library errors become one line on stderr: exit 2 for bad usage, 1 for a runtime failure.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from rnnquiz.errors import NetworkError, RnnquizError
+from rnnquiz.network import CELLS, CONVENTIONS, LAYOUTS, Network
+
+POSITIVE = click.IntRange(min=1)
+# Network fields -> the option that sets them, for error messages.
+OPTION_OF = {"m": "--m", "n": "--n", "p": "--p", "T": "--T", "cell": "--cell",
+             "layers": "--layers", "bidirectional": "--bidirectional", "bias": "--bias",
+             "convention": "--convention", "reset_after": "--reset-after",
+             "proj_size": "--proj-size", "layout": "--layout", "total": "--total"}
+
+
+def network_options(*, sizes_required: bool = True):
+    """The options that describe a network, shared by count, verify and solve."""
+    def decorate(f):
+        opts = [
+            click.option("--m", "m", type=POSITIVE, required=sizes_required,
+                         help="Input size: neurons in the input layer."),
+            click.option("--n", "n", type=POSITIVE, required=sizes_required,
+                         help="Hidden size: neurons in each hidden layer."),
+            click.option("--p", "p", type=POSITIVE, default=None,
+                         help="Output size; omit for no output layer."),
+            click.option("--T", "T", type=POSITIVE, default=None,
+                         help="Sequence length (never changes the count)."),
+            click.option("--cell", type=click.Choice(CELLS, case_sensitive=False),
+                         default="rnn", show_default=True, help="Recurrent cell."),
+            click.option("--layers", type=POSITIVE, default=1, show_default=True,
+                         help="Stacked recurrent layers (L)."),
+            click.option("--bidirectional", is_flag=True, help="Two directions (D = 2)."),
+            click.option("--bias/--no-bias", default=True, show_default=True,
+                         help="Biases everywhere, or none at all."),
+            click.option("--convention", type=click.Choice(CONVENTIONS, case_sensitive=False),
+                         default="textbook", show_default=True,
+                         help="Names, layout and bias policy."),
+            click.option("--reset-after/--no-reset-after", default=True, show_default=True,
+                         help="Keras GRU reset_after (two bias rows when on)."),
+            click.option("--proj-size", type=POSITIVE, default=None,
+                         help="PyTorch LSTM proj_size r (0 < r < n)."),
+            click.option("--layout", type=click.Choice(LAYOUTS, case_sensitive=False),
+                         default=None,
+                         help="Textbook weight layout: out-in (W x) or in-out (x W)."),
+        ]
+        for opt in reversed(opts):
+            f = opt(f)
+        return f
+    return decorate
+
+
+def _bad_parameter(error: NetworkError) -> click.BadParameter:
+    """A NetworkError as click's usage error, naming the command-line option."""
+    return click.BadParameter(error.reason,
+                              param_hint=f"'{OPTION_OF.get(error.field, error.field)}'")
+
+
+def _network(**kw) -> Network:
+    """Build the description, turning a NetworkError into a usage error naming the option."""
+    try:
+        return Network(kw["m"], kw["n"], kw["p"], kw["T"], cell=kw["cell"], layers=kw["layers"],
+                       bidirectional=kw["bidirectional"], bias=kw["bias"],
+                       convention=kw["convention"], reset_after=kw["reset_after"],
+                       proj_size=kw["proj_size"] or 0, layout=kw["layout"])
+    except NetworkError as e:
+        raise _bad_parameter(e) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rnnquiz", prog_name="rnnquiz")
+def cli():
+    """Learn, drill and teach how recurrent neural networks are sized.
+
+    \b
+    Example:
+      rnnquiz count --m 10 --n 20 --p 5
+    """
+
+
+@cli.command()
+@network_options()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (schema in README).")
+@click.option("--explain", is_flag=True, help="An exam-style worked solution.")
+@click.option("--diagram", is_flag=True, help="ASCII picture, folded and unrolled.")
+@click.option("--verify", "do_verify", is_flag=True,
+              help="Check every figure against a real NumPy network.")
+def count(as_json, explain, diagram, do_verify, **kw):
+    """Weight shapes and parameter counts of an RNN, LSTM or GRU.
+
+    Prints every tensor (name, shape, parameters, role), the totals with and without bias, and
+    what the sequence length T does and does not change.
+
+    \b
+    Example:
+      rnnquiz count --m 10 --n 20 --p 5 --explain
+    """
+    from rnnquiz.rules import count as count_network
+
+    net = _network(**kw)
+    result = count_network(net)
+    verification = _verify(net) if do_verify else None
+    if as_json:
+        data = result.as_dict()
+        if explain:
+            from rnnquiz.explain import worked_solution
+            data["explanation"] = worked_solution(result)
+        if diagram:
+            from rnnquiz.explain import diagram as draw
+            data["diagram"] = draw(result)
+        if verification is not None:
+            data["verification"] = verification.as_dict()
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(count_output(result, explain=explain, diagram=diagram))
+        if verification is not None and verification.ok:
+            click.echo(verified_line(verification))
+    if verification is not None and not verification.ok:
+        verification.raise_for_differences()
+
+
+def count_output(result, *, explain=False, diagram=False) -> str:
+    """The text of ``rnnquiz count``: table, then the worked solution and diagram if asked."""
+    from rnnquiz.render import count_text
+
+    parts = [count_text(result)]
+    if explain:
+        from rnnquiz.explain import worked_solution
+        parts.append(worked_solution(result))
+    if diagram:
+        from rnnquiz.explain import diagram as draw
+        parts.append(draw(result))
+    return "\n\n".join(parts)
+
+
+def _verify(net):
+    from rnnquiz.verification import verify
+    return verify(net)
+
+
+def verified_line(v) -> str:
+    text = (f"verified: the NumPy model has the same {v.tensors_checked} tensors and shapes, "
+            f"{v.with_bias:,} parameters with bias and {v.without_bias:,} without")
+    if v.forward_ran:
+        text += (f"; its forward pass ran, {tuple(v.forward_input)} -> "
+                 f"{tuple(v.forward_output)}")
+    else:
+        text += "; weights not allocated (too many to hold), forward pass skipped"
+    return text
+
+
+@cli.command()
+@network_options()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+def verify(as_json, **kw):
+    """Build a real NumPy network and check the counts tensor by tensor.
+
+    The NumPy model creates its own parameters from the network's equations; its tensors and
+    totals are compared with the rules engine's and its forward pass is run. Exits 1, naming
+    the difference, when they disagree.
+
+    \b
+    Example:
+      rnnquiz verify --m 10 --n 20 --p 5 --cell lstm --convention pytorch
+    """
+    from rnnquiz.render import describe, shape_text
+    from rnnquiz.rules import count as count_network
+
+    net = _network(**kw)
+    v = _verify(net)
+    if as_json:
+        click.echo(json.dumps(v.as_dict(), indent=2))
+    else:
+        click.echo(describe(net))
+        for t in count_network(net).tensors:
+            click.echo(f"  {t.name:<40} {shape_text(t.shape):<16} {t.parameters:>14,}")
+        if v.ok:
+            click.echo(verified_line(v))
+    v.raise_for_differences()
+
+
+@cli.command()
+@click.option("--total", type=POSITIVE, required=True, help="The parameter count given.")
+@network_options(sizes_required=False)
+@click.option("--no-output", is_flag=True, help="The network has no output layer (no p).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+def solve(total, no_output, as_json, **kw):
+    """Find the missing size (m, n or p) from a total parameter count.
+
+    Give every size but one; the missing one is solved for exactly, or rnnquiz says that no
+    positive integer fits.
+
+    \b
+    Example:
+      rnnquiz solve --total 725 --m 10 --p 5
+    """
+    from rnnquiz.inverse import quadratic_steps
+    from rnnquiz.inverse import solve as solve_total
+
+    if no_output and kw["p"] is not None:
+        raise click.UsageError("--no-output and --p contradict each other")
+    sizes = ("m", "n") if no_output else ("m", "n", "p")
+    missing = [s for s in sizes if kw[s] is None]
+    if not missing:
+        raise click.UsageError(f"every size ({', '.join(sizes)}) is given: leave out the one "
+                               "to solve for")
+    if len(missing) > 1:
+        raise click.UsageError(f"{' and '.join(missing)} are both missing: give every size "
+                               "but the one to solve for (or --no-output for no output layer)")
+    unknown = missing[0]
+    known = {k: v for k, v in kw.items() if k != unknown}
+    known["proj_size"] = known["proj_size"] or 0
+    try:
+        solution = solve_total(unknown, total, **known)
+    except NetworkError as e:
+        raise _bad_parameter(e) from None
+    if as_json:
+        click.echo(json.dumps(solution.as_dict(), indent=2))
+        return
+    from rnnquiz.render import describe
+    click.echo(f"{unknown} = {solution.value}")
+    for line in quadratic_steps(solution):
+        click.echo(f"  {line}")
+    click.echo(f"check: {describe(solution.network)} has {total:,} parameters")
+
+
+def main(argv=None) -> int:
+    """Run the CLI; every error is one line on stderr and an exit code of 1 or 2."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if not args:
+        args = ["--help"]
+    try:
+        rv = cli.main(args=args, prog_name="rnnquiz", standalone_mode=False)
+    except click.UsageError as e:
+        hint = f" (see '{e.ctx.command_path} --help')" if e.ctx is not None else ""
+        click.echo(f"Error: {e.format_message()}{hint}", err=True)
+        return 2
+    except click.ClickException as e:
+        click.echo(f"Error: {e.format_message()}", err=True)
+        return 1
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except RnnquizError as e:
+        click.echo(f"Error: {e}", err=True)
+        return 1
+    return rv if isinstance(rv, int) else 0

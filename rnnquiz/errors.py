@@ -1,0 +1,26 @@
+"""The package's own exception types.
+
+The library raises these and never prints or exits; ``cli.py`` turns them into a one-line
+message and an exit code (2 for a bad description given on the command line, 1 otherwise).
+"""
+
+
+class RnnquizError(Exception):
+    """Base class of every error rnnquiz raises on purpose."""
+
+
+class NetworkError(RnnquizError, ValueError):
+    """A network description that cannot exist; ``field`` names the offending option (``"n"``)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.reason = message
+
+
+class NoSolutionError(RnnquizError):
+    """An inverse problem (a total given, a size wanted) that has no positive integer answer."""
+
+
+class VerificationError(RnnquizError):
+    """The NumPy witness and the rules engine disagree; the message names the difference."""

@@ -1,0 +1,156 @@
+"""The description of a recurrent network: sizes m, n, p, T and every option that changes a count.
+
+Pure standard library, and only the cheapest of it: ``rnnquiz count`` imports this module on
+its fast path, so it must not pull in typing, dataclasses, enum, re or json.
+"""
+
+from __future__ import annotations
+
+from rnnquiz.errors import NetworkError
+
+CELLS = ("rnn", "lstm", "gru")
+CONVENTIONS = ("textbook", "pytorch", "keras")
+LAYOUTS = ("out-in", "in-out")
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+NATIVE_LAYOUT = {"textbook": "out-in", "pytorch": "out-in", "keras": "in-out"}
+
+_FIELDS = (
+    "m", "n", "p", "T", "cell", "layers", "bidirectional", "bias", "convention",
+    "reset_after", "proj_size", "layout",
+)
+
+
+def _positive(field: str, value, *, optional: bool = False):
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise NetworkError(field, f"must be a positive integer, got {value!r}")
+    if value < 1:
+        raise NetworkError(field, f"must be a positive integer, got {value}")
+    return value
+
+
+def _choice(field: str, value, choices) -> str:
+    text = str(value).lower() if isinstance(value, str) else value
+    if text not in choices:
+        raise NetworkError(field, f"must be one of {', '.join(choices)}, got {value!r}")
+    return text
+
+
+def _flag(field: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise NetworkError(field, f"must be true or false, got {value!r}")
+    return value
+
+
+class Network:
+    """An RNN described the way an exam (or a framework) describes it.
+
+    m input size, n hidden size, p output size (None: no output layer), T sequence length
+    (None: not given; it never changes a count), cell ``rnn|lstm|gru``, ``layers`` stacked
+    layers, ``bidirectional`` (D = 2), ``bias`` (B), ``convention`` ``textbook|pytorch|keras``,
+    ``reset_after`` (Keras GRU only), ``proj_size`` r (PyTorch LSTM only, 0 < r < n; 0 = none)
+    and ``layout`` (``out-in``: W_xh is (n, m); ``in-out``: (m, n); None = the convention's own).
+
+    Immutable; invalid descriptions raise :class:`NetworkError` naming the field.
+    """
+
+    __slots__ = _FIELDS
+
+    def __init__(
+        self,
+        m: int,
+        n: int,
+        p: int | None = None,
+        T: int | None = None,  # noqa: N803 - T is the project's name for sequence length
+        cell: str = "rnn",
+        layers: int = 1,
+        bidirectional: bool = False,
+        bias: bool = True,
+        convention: str = "textbook",
+        reset_after: bool = True,
+        proj_size: int = 0,
+        layout: str | None = None,
+    ):
+        s = object.__setattr__
+        s(self, "m", _positive("m", m))
+        s(self, "n", _positive("n", n))
+        s(self, "p", _positive("p", p, optional=True))
+        s(self, "T", _positive("T", T, optional=True))
+        cell = _choice("cell", cell, CELLS)
+        s(self, "cell", cell)
+        s(self, "layers", _positive("layers", layers))
+        s(self, "bidirectional", _flag("bidirectional", bidirectional))
+        s(self, "bias", _flag("bias", bias))
+        convention = _choice("convention", convention, CONVENTIONS)
+        s(self, "convention", convention)
+        s(self, "reset_after", _flag("reset_after", reset_after))
+        if proj_size is None:
+            proj_size = 0
+        if isinstance(proj_size, bool) or not isinstance(proj_size, int) or proj_size < 0:
+            raise NetworkError("proj_size", f"must be a non-negative integer, got {proj_size!r}")
+        if proj_size:
+            if convention != "pytorch" or cell != "lstm":
+                raise NetworkError(
+                    "proj_size", "applies only to a PyTorch LSTM (--cell lstm --convention pytorch)"
+                )
+            if proj_size >= n:
+                raise NetworkError(
+                    "proj_size", f"must be smaller than the hidden size n = {n}, got {proj_size}"
+                )
+        s(self, "proj_size", proj_size)
+        if layout is not None:
+            layout = _choice("layout", layout, LAYOUTS)
+            native = NATIVE_LAYOUT[convention]
+            if convention != "textbook" and layout != native:
+                raise NetworkError(
+                    "layout",
+                    f"{convention} always stores weights {native}; "
+                    "a layout override is for the textbook convention",
+                )
+        s(self, "layout", layout)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Network is immutable; use .replace(...)")
+
+    @property
+    def gates(self) -> int:
+        """G: gate blocks of the cell (RNN 1, LSTM 4, GRU 3)."""
+        return GATES[self.cell]
+
+    @property
+    def directions(self) -> int:
+        """D: 2 when bidirectional, else 1."""
+        return 2 if self.bidirectional else 1
+
+    @property
+    def effective_layout(self) -> str:
+        """``out-in`` or ``in-out``: the layout the weights are stated in."""
+        return self.layout or NATIVE_LAYOUT[self.convention]
+
+    def as_dict(self) -> dict:
+        """The description as plain values, in a stable order."""
+        return {f: getattr(self, f) for f in _FIELDS}
+
+    def replace(self, **changes) -> Network:
+        """A copy with some fields changed (validated again)."""
+        values = self.as_dict()
+        values.update(changes)
+        return Network(**values)
+
+    def __eq__(self, other):
+        if not isinstance(other, Network):
+            return NotImplemented
+        return self.as_dict() == other.as_dict()
+
+    def __hash__(self):
+        return hash(tuple(getattr(self, f) for f in _FIELDS))
+
+    def __repr__(self):
+        defaults = Network(1, 1).as_dict()
+        parts = [f"m={self.m}", f"n={self.n}"]
+        for f in _FIELDS[2:]:
+            value = getattr(self, f)
+            if value != defaults[f]:
+                parts.append(f"{f}={value!r}")
+        return f"Network({', '.join(parts)})"

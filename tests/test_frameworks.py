@@ -1,0 +1,128 @@
+"""Optional cross-checks against real frameworks: same weights in, same outputs and counts out.
+
+Skipped when Keras 3 (with its numpy backend's needs: jax, scipy) or PyTorch is not installed;
+`.ci/run` installs them so these run in CI.
+"""
+
+import os
+
+import numpy as np
+import pytest
+
+from rnnquiz.network import Network
+from rnnquiz.nn import build_model
+from rnnquiz.rules import count
+
+os.environ.setdefault("KERAS_BACKEND", "numpy")
+
+
+def _keras():
+    keras = pytest.importorskip("keras")
+    if keras.backend.backend() != "numpy":
+        pytest.skip("keras was imported with another backend")
+    return keras
+
+
+def _keras_model(keras, net, T):
+    classes = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM,
+               "gru": keras.layers.GRU}
+    inputs = keras.Input((T, net.m))
+    x = inputs
+    for _ in range(net.layers):
+        kw = {"units": net.n, "return_sequences": True, "use_bias": net.bias}
+        if net.cell == "gru":
+            kw["reset_after"] = net.reset_after
+        layer = classes[net.cell](**kw)
+        x = (keras.layers.Bidirectional(layer) if net.bidirectional else layer)(x)
+    if net.p is not None:
+        x = keras.layers.Dense(net.p, use_bias=net.bias)(x)
+    return keras.Model(inputs, x)
+
+
+KERAS_CASES = [
+    Network(4, 5, 3, cell=cell, convention="keras", reset_after=ra, layers=layers,
+            bidirectional=bidir, bias=bias)
+    for cell, ra in (("rnn", True), ("lstm", True), ("gru", True), ("gru", False))
+    for layers, bidir, bias in ((1, False, True), (2, True, True), (1, False, False))
+]
+
+
+@pytest.mark.parametrize("net", KERAS_CASES, ids=repr)
+def test_keras_same_weights_same_outputs_same_count(net):
+    keras = _keras()
+    T, batch = 4, 3
+    kmodel = _keras_model(keras, net, T)
+    assert kmodel.count_params() == count(net).total
+    ours = build_model(net, rng=np.random.default_rng(7))
+    theirs_shapes = [tuple(w.shape) for w in kmodel.get_weights()]
+    assert [a.shape for a in ours.parameters()] == theirs_shapes
+    kmodel.set_weights([np.asarray(a) for a in ours.parameters()])
+    xs = np.random.default_rng(8).standard_normal((T, batch, net.m))
+    theirs = np.asarray(kmodel.predict(xs.transpose(1, 0, 2), verbose=0)).transpose(1, 0, 2)
+    mine = ours.forward(xs)
+    assert np.allclose(mine, theirs, atol=1e-5), f"mine vs theirs:\n{mine}\n{theirs}"
+
+
+def _keras_from_textbook(net, model):
+    """Textbook per-gate (out, in) matrices -> one Keras kernel (in, G*n) in Keras gate order."""
+    p = dict(model.named_parameters())
+    letters = {"rnn": "h", "lstm": "ifco", "gru": "zrh"}[net.cell]
+    kernel = np.concatenate([p[f"W_x{g}"].T for g in letters], axis=1)
+    recurrent = np.concatenate([p[f"W_h{g}"].T for g in letters], axis=1)
+    bias = np.concatenate([p[f"b_{g}"] for g in letters])
+    return [kernel, recurrent, bias, p["W_hy"].T, p["b_y"]]
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_textbook_cells_compute_what_keras_computes(cell):
+    """The textbook GRU is the reset-before form: Keras's reset_after=False."""
+    keras = _keras()
+    net = Network(4, 5, 3, cell=cell)
+    T = 4
+    ours = build_model(net, rng=np.random.default_rng(3))
+    kmodel = _keras_model(keras, net.replace(convention="keras", reset_after=False), T)
+    kmodel.set_weights(_keras_from_textbook(net, ours))
+    xs = np.random.default_rng(4).standard_normal((T, 2, net.m))
+    theirs = np.asarray(kmodel.predict(xs.transpose(1, 0, 2), verbose=0)).transpose(1, 0, 2)
+    assert np.allclose(ours.forward(xs), theirs, atol=1e-5)
+
+
+TORCH_CASES = [
+    Network(4, 5, 3, cell=cell, convention="pytorch", layers=layers, bidirectional=bidir,
+            bias=bias)
+    for cell in ("rnn", "lstm", "gru")
+    for layers, bidir, bias in ((1, False, True), (2, True, True), (2, False, False))
+] + [Network(4, 5, 3, cell="lstm", convention="pytorch", proj_size=2, layers=2,
+             bidirectional=True),
+     Network(4, 5, None, cell="gru", convention="pytorch", layers=3)]
+
+
+@pytest.mark.parametrize("net", TORCH_CASES, ids=repr)
+def test_pytorch_same_weights_same_outputs_same_count(net):
+    torch = pytest.importorskip("torch")
+    classes = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
+    kw = {"num_layers": net.layers, "bias": net.bias, "bidirectional": net.bidirectional}
+    if net.proj_size:
+        kw["proj_size"] = net.proj_size
+    rnn = classes[net.cell](net.m, net.n, **kw).double()
+    width = net.directions * (net.proj_size or net.n)
+    linear = torch.nn.Linear(width, net.p, bias=net.bias).double() if net.p else None
+    theirs_count = sum(p.numel() for p in rnn.parameters())
+    if linear is not None:
+        theirs_count += sum(p.numel() for p in linear.parameters())
+    assert theirs_count == count(net).total
+    ours = build_model(net, rng=np.random.default_rng(5))
+    params = dict(ours.named_parameters())
+    state = {k: torch.from_numpy(np.array(v)) for k, v in params.items()
+             if not k.startswith("linear.")}
+    assert list(state) == list(rnn.state_dict())
+    rnn.load_state_dict(state)
+    xs = np.random.default_rng(6).standard_normal((4, 2, net.m))
+    with torch.no_grad():
+        out, _ = rnn(torch.from_numpy(xs))
+        if linear is not None:
+            linear.load_state_dict({"weight": torch.from_numpy(np.array(params["linear.weight"])),
+                                    **({"bias": torch.from_numpy(np.array(params["linear.bias"]))}
+                                       if net.bias else {})})
+            out = linear(out)
+    assert np.allclose(ours.forward(xs), out.numpy(), atol=1e-10)
