@@ -6,6 +6,7 @@ Library errors become one line on stderr: exit 2 for bad usage, 1 for a runtime 
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -229,6 +230,194 @@ def solve(total, no_output, as_json, **kw):
     for line in quadratic_steps(solution):
         click.echo(f"  {line}")
     click.echo(f"check: {describe(solution.network)} has {total:,} parameters")
+
+
+# --- the drill ------------------------------------------------------------------------------
+
+def _templates(extra_dirs):
+    """Shipped templates plus a teacher's folders; invalid files stop with their first error."""
+    from rnnquiz.resources import problems_dir
+    from rnnquiz.templates import load_templates
+
+    templates, errors = load_templates([problems_dir(), *extra_dirs])
+    if errors:
+        more = f" ({len(errors) - 1} more; run 'rnnquiz validate')" if len(errors) > 1 else ""
+        raise click.ClickException(f"{errors[0]}{more}")
+    return templates
+
+
+def _selection(templates, skills, convention):
+    from rnnquiz.practice import filter_templates, restrict_convention
+
+    known = sorted({t.skill for t in templates})
+    for skill in skills:
+        if skill not in known:
+            raise click.BadParameter(f"unknown skill {skill!r} (skills: {', '.join(known)})",
+                                     param_hint="'--skill'")
+    chosen = [restrict_convention(t, convention)
+              for t in filter_templates(templates, skills, convention)]
+    if not chosen:
+        raise click.UsageError("no template matches the chosen skills and convention")
+    return chosen
+
+
+def drill_options(f):
+    """Options shared by practice and export: what to draw and from where."""
+    opts = [
+        click.option("--count", "count_", type=click.IntRange(1, 100_000), default=10,
+                     show_default=True, help="How many problems."),
+        click.option("--skill", "skills", multiple=True, help="Only this skill (repeatable)."),
+        click.option("--seed", type=click.IntRange(min=0), default=None,
+                     help="Reproducible problems (a variant id means one problem everywhere)."),
+        click.option("--convention", type=click.Choice(CONVENTIONS, case_sensitive=False),
+                     default=None, help="Only problems in this convention."),
+        click.option("--problems", "problem_dirs", multiple=True,
+                     type=click.Path(exists=True, file_okay=True, dir_okay=True),
+                     help="Extra template files or folders (repeatable)."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def _stdin_ask(prompt: str) -> str:
+    click.echo(prompt, nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        click.echo()
+        raise EOFError
+    if not sys.stdin.isatty():
+        click.echo(line.rstrip("\n"))  # show piped answers, so a transcript reads well
+    return line.rstrip("\n")
+
+
+@cli.command()
+@drill_options
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Where the history is kept (default: $RNNQUIZ_DATA_DIR or the user data "
+                   "folder).")
+def practice(count_, skills, seed, convention, problem_dirs, data_dir):
+    """Drill fresh exam problems, graded, with the mistake named.
+
+    At the prompt type your answer, or hint, skip or quit. Ctrl-C or end of input ends the
+    session with its summary. Works with piped input too.
+
+    \b
+    Example:
+      rnnquiz practice --count 5 --skill shapes --seed 7
+    """
+    import random
+
+    from rnnquiz.history import History
+    from rnnquiz.practice import plan, problems_for, run_session
+
+    templates = _selection(_templates(problem_dirs), skills, convention)
+    history = History(data_dir)
+    for warning in history.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if seed is None:
+        seed = random.SystemRandom().randrange(1_000_000)
+    attempts = [] if skills else history.attempts()
+    picks = plan(templates, count_, seed, attempts)
+    click.echo(f"rnnquiz practice: {len(picks)} problems, seed {seed} "
+               f"(repeat with --seed {seed})")
+
+    def warn(text):
+        click.echo(f"warning: {text}", err=True)
+
+    summary = run_session(problems_for(picks, warn), _stdin_ask, click.echo, history,
+                          total=len(picks))
+    for warning in history.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    history.close()
+    click.echo("")
+    click.echo("Session ended early." if summary.ended_early else "Session complete.")
+    for line in summary.lines():
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Where the history is kept.")
+def stats(data_dir):
+    """Your practice history: accuracy per skill, trend, frequent misconceptions.
+
+    \b
+    Example:
+      rnnquiz stats
+    """
+    from rnnquiz.history import History
+    from rnnquiz.practice import stats_lines
+
+    history = History(data_dir)
+    attempts = history.attempts()
+    for warning in history.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    history.close()
+    for line in stats_lines(attempts):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--seeds", type=click.IntRange(1, 10_000), default=50, show_default=True,
+              help="Render each template with this many seeds and check every answer.")
+def validate(paths, seeds):
+    """Check template files: every error, naming file and field; then every answer.
+
+    Without PATHS, checks the templates shipped with rnnquiz. Exits 1 if anything is wrong.
+
+    \b
+    Example:
+      rnnquiz validate my-problems/ --seeds 100
+    """
+    from rnnquiz.problems import ProblemError, generate
+    from rnnquiz.resources import problems_dir
+    from rnnquiz.templates import load_templates, yaml_files
+
+    paths = paths or (str(problems_dir()),)
+    errors = []
+    for path in paths:
+        if not os.path.exists(path):
+            errors.append(f"{path}: no such file or folder")
+    files = yaml_files([p for p in paths if os.path.exists(p)])
+    templates, schema_errors = load_templates(files)
+    errors += schema_errors
+    for template in templates:
+        for seed in range(seeds):
+            try:
+                generate(template, seed)
+            except ProblemError as e:
+                errors.append(f"{template.source}: {template.id}: {e}")
+                break
+    for error in errors:
+        click.echo(error, err=True)
+    if errors:
+        raise click.ClickException(f"{len(errors)} error(s) in {len(files)} file(s)")
+    click.echo(f"ok: {len(templates)} templates in {len(files)} file(s), each rendered and "
+               f"checked with {seeds} seeds")
+
+
+@cli.command(name="list")
+@click.option("--problems", "problem_dirs", multiple=True,
+              type=click.Path(exists=True), help="Extra template files or folders.")
+def list_templates(problem_dirs):
+    """The skills and templates available, with their ids.
+
+    \b
+    Example:
+      rnnquiz list
+    """
+    templates = _templates(problem_dirs)
+    by_skill = {}
+    for t in templates:
+        by_skill.setdefault(t.skill, []).append(t)
+    for skill in sorted(by_skill):
+        group = sorted(by_skill[skill], key=lambda t: t.id)
+        click.echo(f"{skill} ({len(group)})")
+        width = max(len(t.id) for t in group)
+        for t in group:
+            click.echo(f"  {t.id:<{width}}  [{t.difficulty}] {t.title}")
 
 
 def main(argv=None) -> int:

@@ -24,7 +24,7 @@ GATE_ORDER = {
 
 # Other names for the single-layer textbook RNN's five tensors (see CONVENTIONS.md).
 TEXTBOOK_ALIASES = {
-    "W_xh": ("U", "Wxh", "Wax"),
+    "W_xh": ("U", "Wxh", "Wax", "A"),
     "W_hh": ("W", "Whh", "Waa"),
     "b_h": ("b", "bh", "ba"),
     "W_hy": ("V", "Why", "Wya"),

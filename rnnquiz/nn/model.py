@@ -59,6 +59,7 @@ class Model:
             self.layers.append(tuple(self._layer(k, layers, d, ins, make) for d in directions))
         self.width = len(directions) * width
         self.head = self._head(make) if p is not None else []
+        self.head_macs = 0
 
     def _layer(self, k, layers, direction, ins, make):
         cell, n, bias = self.cell, self.n, self.bias
@@ -107,6 +108,14 @@ class Model:
 
     def count(self) -> int:
         return sum(int(a.size) for a in self.parameters())
+
+    def macs(self) -> int:
+        """Multiply-adds the matrix products have performed since the model was built."""
+        return self.head_macs + sum(params.macs for layer in self.layers for params in layer)
+
+    def directions_and_layers(self) -> tuple:
+        """(layers, directions) as this model holds them."""
+        return len(self.layers), len(self.layers[0])
 
     def load(self, values: dict) -> None:
         """Copy arrays in by name (shapes must match exactly); unknown names raise KeyError."""
@@ -160,6 +169,7 @@ class Model:
         if not self.head:
             return hs
         w = self.head[0][1]
+        self.head_macs += hs.shape[0] * hs.shape[1] * w.size
         ys = hs @ (w.T if self.layout == "out-in" else w)
         if self.bias:
             ys = ys + self.head[1][1]

@@ -20,6 +20,7 @@ class _Layer:
 
     def __init__(self):
         self._named = []
+        self.macs = 0  # multiply-adds performed by this layer's matrix products so far
 
     def _add(self, name, array):
         self._named.append((name, array))
@@ -32,6 +33,11 @@ class _Layer:
     def project(self, h):
         """The LSTM projection h -> W_hr h; the identity when there is none."""
         return h
+
+    def _mm(self, x, w):
+        """x @ w, counting its multiply-adds: rows of x times the elements of w."""
+        self.macs += x.shape[0] * w.size
+        return x @ w
 
 
 class TextbookLayer(_Layer):
@@ -56,7 +62,7 @@ class TextbookLayer(_Layer):
         return (out_dim, in_dim) if self.layout == "out-in" else (in_dim, out_dim)
 
     def _apply(self, x, w):
-        return x @ w.T if self.layout == "out-in" else x @ w
+        return self._mm(x, w.T if self.layout == "out-in" else w)
 
     def input_proj(self, x):
         """x: (N, ins) -> (N, G*n), input biases included."""
@@ -87,18 +93,18 @@ class PyTorchLayer(_Layer):
 
     def input_proj(self, x):
         """x: (N, ins) -> (N, G*n) = x W_ih^T + b_ih."""
-        out = x @ self.w_ih.T
+        out = self._mm(x, self.w_ih.T)
         return out + self.b_ih if self.bias else out
 
     def recur(self, h, blocks):
         """h: (batch, n or r) -> (batch, len(blocks)*n) = h W_hh[blocks]^T + b_hh[blocks]."""
         n = self.n
         rows = np.concatenate([np.arange(k * n, (k + 1) * n) for k in blocks])
-        out = h @ self.w_hh[rows].T
+        out = self._mm(h, self.w_hh[rows].T)
         return out + self.b_hh[rows] if self.bias else out
 
     def project(self, h):
-        return h if self.w_hr is None else h @ self.w_hr.T
+        return h if self.w_hr is None else self._mm(h, self.w_hr.T)
 
 
 class KerasLayer(_Layer):
@@ -132,7 +138,7 @@ class KerasLayer(_Layer):
 
     def input_proj(self, x):
         """x: (N, ins) -> (N, G*n) in canonical order = (x kernel + b_in)[:, reordered]."""
-        out = x @ self.kernel
+        out = self._mm(x, self.kernel)
         if self.b_in is not None:
             out = out + self.b_in
         return out[:, self._cols(range(len(self.order)))]
@@ -140,5 +146,5 @@ class KerasLayer(_Layer):
     def recur(self, h, blocks):
         """h: (batch, n) -> (batch, len(blocks)*n) = h recurrent_kernel[:, blocks] (+ b_rec)."""
         cols = self._cols(blocks)
-        out = h @ self.recurrent_kernel[:, cols]
+        out = self._mm(h, self.recurrent_kernel[:, cols])
         return out if self.b_rec is None else out + self.b_rec[cols]

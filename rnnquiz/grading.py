@@ -1,0 +1,40 @@
+"""Grade a parsed answer and name the mistake behind a wrong one."""
+
+from __future__ import annotations
+
+from rnnquiz.answers import parse
+
+
+class Grade:
+    """The verdict on one answer: right or not, and the named misconception when known."""
+
+    __slots__ = ("correct", "given", "misconception")
+
+    def __init__(self, correct, given, misconception=None):
+        self.correct = correct
+        self.given = given
+        self.misconception = misconception
+
+
+def _same(problem, a, b) -> bool:
+    if problem.kind == "number":
+        return abs(a - b) <= problem.tolerance + 1e-12
+    return a == b
+
+
+def grade(problem, text: str) -> Grade:
+    """Grade ``text``; raises UnreadableAnswer (ask again) when it cannot be read."""
+    given = parse(text, problem.kind, problem.choices)
+    if problem.choices:
+        if given == problem.correct_choice:
+            return Grade(True, given)
+        prefix = f"{given}) "
+        named = next((w for w in problem.wrong_answers if w.text.startswith(prefix)), None)
+        return Grade(False, given, named)
+    if _same(problem, given, problem.answer):
+        return Grade(True, given)
+    # A wrong answer closer to a named mistake than to anything else gets its name.
+    for wrong in problem.wrong_answers:
+        if _same(problem, given, wrong.value):
+            return Grade(False, given, wrong)
+    return Grade(False, given)

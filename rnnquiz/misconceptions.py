@@ -1,0 +1,285 @@
+"""The named mistakes: each one a wrong formula evaluated at the problem's own values.
+
+A wrong answer that equals one of these gets its name and a one-line explanation; the same
+values make the multiple-choice distractors. A misconception that does not apply to a problem,
+or whose value equals the right answer, yields nothing.
+"""
+
+from __future__ import annotations
+
+from rnnquiz import handcalc
+from rnnquiz.quantities import display
+from rnnquiz.rules import count
+
+GATE_LETTERS = {"lstm": "i, f, g, o", "gru": "r, z, n"}
+
+
+class NamedWrong:
+    """A predicted wrong answer: its value, how it is written, the misconception behind it."""
+
+    __slots__ = ("value", "text", "id", "name", "explanation")
+
+    def __init__(self, value, text, id, name, explanation):
+        self.value = value
+        self.text = text
+        self.id = id
+        self.name = name
+        self.explanation = explanation
+
+    def as_dict(self) -> dict:
+        return {"answer": self.text, "misconception": self.id, "name": self.name,
+                "explanation": self.explanation}
+
+
+def _is_recurrent(t) -> bool:
+    """A hidden->hidden (or hidden->gate) matrix: the one that is n x n per block."""
+    return t.role.startswith("hidden->") and t.role != "hidden->output"
+
+
+def _total(net, bias):
+    return count(net.replace(bias=bias)).total
+
+
+def _recurrent_biases(net) -> int:
+    """One bias vector per gate block, layer and direction: G*n*L*D."""
+    return net.gates * net.n * net.layers * net.directions
+
+
+# --- each returns (wrong value, explanation) or None -------------------------------------
+
+def _rows_are(net, t) -> str:
+    """What the rows of tensor ``t`` stand for, in words: 'hidden neurons', 'inputs', ..."""
+    source, _, target = t.role.partition("->")
+    if not target:
+        return "rows of " + t.name
+    if net.effective_layout == "in-out":
+        return {"input": "inputs", "hidden": "hidden neurons"}.get(source, source)
+    if net.gates > 1 and t.shape[0] == net.gates * net.n:
+        return "gate units (all gate blocks stacked)"
+    return f"{target} neurons"
+
+
+def transposed(net, ask, solved):
+    if ask["quantity"] != "shape" or len(solved.value) != 2:
+        return None
+    rows, cols = solved.value
+    how = "W x" if net.effective_layout == "out-in" else "x W"
+    return ((cols, rows), f"({cols}, {rows}) is the transpose: under this question's "
+            f"convention ({net.effective_layout}, {how}) rows are the {rows} "
+            f"{_rows_are(net, solved.tensor)}")
+
+
+def biases_left_out(net, ask, solved):
+    if ask["quantity"] != "total" or not solved.total_bias:
+        return None
+    wrong = _total(net, False)
+    return wrong, (f"{wrong:,} leaves out the biases: with bias there are "
+                   f"{solved.value - wrong:,} more")
+
+
+def bias_counted_twice(net, ask, solved):
+    if ask["quantity"] != "total" or not solved.total_bias or net.convention == "pytorch":
+        return None
+    wrong = solved.value + _recurrent_biases(net)
+    return wrong, (f"{wrong:,} counts two bias vectors per gate block, as PyTorch does "
+                   f"(bias_ih and bias_hh); the {net.convention} convention has one")
+
+
+def second_bias_left_out(net, ask, solved):
+    if ask["quantity"] != "total" or not solved.total_bias or net.convention != "pytorch":
+        return None
+    wrong = solved.value - _recurrent_biases(net)
+    return wrong, (f"{wrong:,} leaves out PyTorch's second bias: torch.nn keeps both bias_ih "
+                   "and bias_hh in every layer and direction")
+
+
+def multiplied_by_T(net, ask, solved):
+    if ask["quantity"] not in ("total", "parameters") or not net.T or net.T == 1:
+        return None
+    wrong = solved.value * net.T
+    return wrong, (f"{wrong:,} multiplies by T = {net.T}: the same weights are used at every "
+                   "time step, so T never changes the count")
+
+
+def output_layer_left_out(net, ask, solved):
+    if ask["quantity"] != "total" or net.p is None:
+        return None
+    wrong = count(net.replace(p=None, bias=solved.total_bias)).total
+    return wrong, (f"{wrong:,} leaves out the output layer: {solved.value - wrong:,} "
+                   "parameters connect the hidden layer to the outputs")
+
+
+def gate_multiplier_left_out(net, ask, solved):
+    if ask["quantity"] != "total" or net.cell == "rnn" or net.proj_size:
+        return None
+    wrong = _total(net.replace(cell="rnn"), solved.total_bias)
+    return wrong, (f"{wrong:,} counts one block of weights; an {net.cell.upper()} has "
+                   f"{net.gates} gate blocks ({GATE_LETTERS[net.cell]}), each with its own "
+                   "weights")
+
+
+def bidirectional_left_out(net, ask, solved):
+    if ask["quantity"] != "total" or not net.bidirectional:
+        return None
+    wrong = _total(net.replace(bidirectional=False), solved.total_bias)
+    return wrong, (f"{wrong:,} counts one direction: a bidirectional layer has two complete "
+                   "sets of weights, and what follows it reads 2n values")
+
+
+def deep_layer_input_m(net, ask, solved):
+    if ask["quantity"] != "total" or net.layers < 2:
+        return None
+    width = net.directions * (net.proj_size or net.n)
+    if width == net.m:
+        return None
+    wrong = solved.value
+    for t in solved.result.tensors:
+        if t.layer and t.layer > 1 and t.role.startswith("input->"):
+            wrong += t.parameters // width * (net.m - width)
+    words = "2n" if net.bidirectional else "n"
+    return wrong, (f"{wrong:,} gives layer 2 and above {net.m} inputs (m); they read the "
+                   f"{width} outputs ({words}) of the layer below")
+
+
+def n_for_n_squared(net, ask, solved):
+    q = ask["quantity"]
+    if q == "parameters" and _is_recurrent(solved.tensor):
+        if net.proj_size or net.n == 1:
+            return None
+        wrong = solved.value // net.n
+    elif q == "total" and net.n > 1 and not net.proj_size:
+        recurrent = sum(t.parameters for t in solved.result.tensors if _is_recurrent(t))
+        wrong = solved.value - recurrent + recurrent // net.n
+    else:
+        return None
+    return wrong, (f"{wrong:,} counts n = {net.n} hidden-to-hidden weights per block; each of "
+                   f"the {net.n} neurons connects to all {net.n}: n·n = {net.n * net.n:,}")
+
+
+def m_and_p_swapped(net, ask, solved):
+    if net.p is None or net.p == net.m:
+        return None
+    q = ask["quantity"]
+    swapped = net.replace(m=net.p, p=net.m)
+    if q == "total":
+        wrong = _total(swapped, solved.total_bias)
+    elif q in ("shape", "parameters"):
+        twin = {t.name: t for t in count(swapped).tensors}.get(solved.tensor.name)
+        if twin is None:
+            return None
+        wrong = twin.shape if q == "shape" else twin.parameters
+    else:
+        return None
+    text = display(solved.kind, wrong)
+    return wrong, (f"{text} swaps m and p: the input layer has m = {net.m} neurons, the "
+                   f"output layer p = {net.p}")
+
+
+def h0_step_skipped(net, ask, solved):
+    if ask["quantity"] != "recurrent_applications" or solved.value < 2:
+        return None
+    wrong = solved.value - 1
+    return wrong, (f"{wrong} skips the first step: at t = 1, W_hh is applied to h_0 too "
+                   "(h_0 = 0 gives zero, but the product is part of every step)")
+
+
+def h0_left_out(net, ask, solved):
+    if ask["quantity"] != "hidden_states" or not ask.get("include_h0", True):
+        return None
+    per = net.layers * net.directions
+    wrong = solved.value - per
+    return wrong, (f"{wrong:,} leaves out h_0: the initial state is kept too, since the first "
+                   "step's gradient needs it")
+
+
+def one_step_only(net, ask, solved):
+    if ask["quantity"] != "multiply_adds" or not net.T or net.T == 1:
+        return None
+    wrong = count(net).without_bias
+    return wrong, (f"{wrong:,} counts one time step: the forward pass applies every matrix at "
+                   f"each of the T = {net.T} steps")
+
+
+def t_changes_count(net, ask, solved):
+    if ask["quantity"] != "T_changes_count":
+        return None
+    return True, ("'yes' forgets parameter sharing: the same weights are applied at every "
+                  "step, so T changes the work, never the count")
+
+
+def activation_changes_count(net, ask, solved):
+    if ask["quantity"] != "activation_changes_count":
+        return None
+    return True, ("'yes' confuses computation with parameters: an activation acts on each "
+                  "value and has no weights")
+
+
+def _forward_variant(ask, solved, **changes):
+    info = solved.steps
+    w = info["weights"]
+    act = info["activation"]
+    options = {"activation": act, "output_activation": act}
+    w_hh = w["W_hh"]
+    if changes.get("no_recurrence"):
+        w_hh = [[0.0] * len(row) for row in w_hh]
+    if changes.get("no_activation"):
+        options = {"activation": "identity", "output_activation": "identity"}
+    steps = handcalc.forward(w["W_xh"], w_hh, w["W_hy"], w["xs"], **options)
+    s = steps[info["t"] - 1]
+    return round((s.h if info["which"] == "h" else s.y)[0], solved.decimals)
+
+
+def forward_no_activation(net, ask, solved):
+    if ask["quantity"] != "forward":
+        return None
+    wrong = _forward_variant(ask, solved, no_activation=True)
+    return wrong, (f"{wrong:.{solved.decimals}f} leaves out the activation: each value goes "
+                   f"through {solved.steps['activation']} before it is used")
+
+
+def forward_no_recurrence(net, ask, solved):
+    if ask["quantity"] != "forward" or solved.steps["t"] == 1:
+        return None
+    wrong = _forward_variant(ask, solved, no_recurrence=True)
+    return wrong, (f"{wrong:.{solved.decimals}f} drops W_hh·h_(t-1): after the first step the "
+                   "previous hidden state feeds in too")
+
+
+CATALOGUE = (
+    ("transposed", "transposed shape", transposed),
+    ("biases-left-out", "biases left out", biases_left_out),
+    ("bias-counted-twice", "a bias counted twice", bias_counted_twice),
+    ("second-bias-left-out", "PyTorch's second bias left out", second_bias_left_out),
+    ("multiplied-by-T", "multiplied by T", multiplied_by_T),
+    ("output-layer-left-out", "output layer left out", output_layer_left_out),
+    ("gate-multiplier-left-out", "gate multiplier left out", gate_multiplier_left_out),
+    ("bidirectional-left-out", "x2 for bidirectional left out", bidirectional_left_out),
+    ("deep-layer-input-m", "layer 2+ given input m", deep_layer_input_m),
+    ("n-for-n-squared", "n instead of n·n for W_hh", n_for_n_squared),
+    ("m-p-swapped", "m and p swapped", m_and_p_swapped),
+    ("h0-left-out", "h_0 left out", h0_left_out),
+    ("h0-step-skipped", "first step skipped", h0_step_skipped),
+    ("one-step-only", "one time step only", one_step_only),
+    ("T-changes-count", "thinks T changes the count", t_changes_count),
+    ("activation-changes-count", "thinks the activation changes the count",
+     activation_changes_count),
+    ("forward-no-activation", "activation left out", forward_no_activation),
+    ("forward-no-recurrence", "recurrent term left out", forward_no_recurrence),
+)
+
+
+def diagnose(net, ask, solved) -> list:
+    """Every applicable misconception's wrong answer, none equal to the right one or repeated."""
+    out, seen = [], {solved.value}
+    for ident, name, rule in CATALOGUE:
+        found = rule(net, ask, solved)
+        if found is None:
+            continue
+        value, explanation = found
+        if value in seen or (isinstance(value, int) and not isinstance(value, bool)
+                             and value < 1):
+            continue
+        seen.add(value)
+        out.append(NamedWrong(value, display(solved.kind, value, solved.decimals), ident, name,
+                              explanation))
+    return out

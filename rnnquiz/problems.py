@@ -1,0 +1,165 @@
+"""Template + seed -> one problem: question, typed answer, accepted forms, named wrong answers,
+worked solution. The same template id and seed give the same problem everywhere (its variant
+id, ``shape-wxh@1234``), and every answer is checked against the NumPy model before use.
+"""
+
+from __future__ import annotations
+
+import random
+
+from rnnquiz.checking import check
+from rnnquiz.errors import NetworkError, RnnquizError
+from rnnquiz.misconceptions import diagnose
+from rnnquiz.network import Network
+from rnnquiz.quantities import QuantityError, answer, display
+
+DRAW_ATTEMPTS = 200
+NETWORK_FIELDS = ("m", "n", "p", "T", "cell", "layers", "bidirectional", "bias", "convention",
+                  "reset_after", "proj_size", "layout")
+LETTERS = "abcdefgh"
+
+
+class ProblemError(RnnquizError):
+    """A template that cannot make a checked problem for a seed (the message says why)."""
+
+
+class Problem:
+    """One concrete question with its typed answer; see ``as_dict`` for the exported form."""
+
+    def __init__(self, **fields):
+        for key, value in fields.items():
+            setattr(self, key, value)
+
+    @property
+    def answer_text(self) -> str:
+        if self.choices:
+            return f"{self.correct_choice}) {self.choices[self.correct_choice]}"
+        return display(self.kind, self.answer, self.decimals)
+
+    def as_dict(self) -> dict:
+        answer = self.answer
+        if self.kind == "shape":
+            answer = list(answer)
+        return {
+            "variant_id": self.variant_id,
+            "template_id": self.template_id,
+            "seed": self.seed,
+            "skill": self.skill,
+            "title": self.title,
+            "difficulty": self.difficulty,
+            "question": self.question,
+            "answer": {"kind": "choice" if self.choices else self.kind, "value": answer,
+                       "text": self.answer_text, "tolerance": self.tolerance,
+                       "decimals": self.decimals},
+            "choices": ([{"letter": k, "text": v} for k, v in self.choices.items()]
+                        if self.choices else None),
+            "correct_choice": self.correct_choice,
+            "accepted": list(self.accepted),
+            "wrong_answers": [w.as_dict() for w in self.wrong_answers],
+            "solution": self.solution,
+            "hints": list(self.hints),
+            "network": self.network.as_dict() if self.network else None,
+        }
+
+
+def draw_values(template, rng) -> tuple:
+    """Parameter values and their network, redrawn until distinct where asked and valid."""
+    last_error = "no draw attempted"
+    for _ in range(DRAW_ATTEMPTS):
+        values = {}
+        for name, spec in template.params.items():
+            if isinstance(spec, list):
+                values[name] = rng.randint(spec[0], spec[1])
+            elif isinstance(spec, dict):
+                values[name] = rng.choice(spec["choices"])
+            else:
+                values[name] = spec
+        distinct = [values[k] for k in template.distinct]
+        if len(set(distinct)) != len(distinct):
+            last_error = f"values of {', '.join(template.distinct)} must differ"
+            continue
+        try:
+            net = Network(**{k: v for k, v in values.items() if k in NETWORK_FIELDS})
+        except NetworkError as e:
+            last_error = str(e)
+            continue
+        return values, net
+    raise ProblemError(f"{template.id}: no valid draw in {DRAW_ATTEMPTS} attempts "
+                       f"({last_error})")
+
+
+def accepted_forms(kind, value, decimals) -> list:
+    """Spellings an LMS should accept (rnnquiz's own parser accepts many more)."""
+    if kind == "shape":
+        if len(value) == 1:
+            return [f"({value[0]},)", f"{value[0]}", f"[{value[0]}]"]
+        a, b = value[0], value[1]
+        return [f"({a}, {b})", f"({a},{b})", f"{a}x{b}", f"{a} x {b}", f"{a}×{b}",
+                f"[{a}, {b}]", f"{a} by {b}"]
+    if kind == "yesno":
+        return ["yes", "true"] if value else ["no", "false"]
+    if kind == "number":
+        return [f"{value:.{decimals}f}"]
+    forms = [str(value)]
+    if value >= 1000:
+        forms.append(f"{value:,}")
+    return forms
+
+
+def _choices(solved, wrongs, rng) -> tuple:
+    """Up to four choices (the right one and named wrong ones), shuffled by the seed."""
+    options = [(display(solved.kind, solved.value, solved.decimals), None)]
+    options += [(w.text, w) for w in wrongs[:3]]
+    rng.shuffle(options)
+    choices = {LETTERS[k]: text for k, (text, _) in enumerate(options)}
+    correct = next(LETTERS[k] for k, (_, w) in enumerate(options) if w is None)
+    for k, (_, w) in enumerate(options):
+        if w is not None:
+            w.text = LETTERS[k] + ") " + w.text
+    return choices, correct
+
+
+def generate(template, seed: int) -> Problem:
+    """The problem ``template.id@seed``; raises ProblemError when none can be made."""
+    rng = random.Random(f"{template.id}@{seed}")
+    values, net = draw_values(template, rng)
+    ask = template.ask
+    try:
+        solved = answer(net, ask, values, rng)
+    except (QuantityError, NetworkError) as e:
+        raise ProblemError(f"{template.id}@{seed}: {e}") from None
+    differences = check(net, ask, solved)
+    if differences:
+        raise ProblemError(f"{template.id}@{seed}: the NumPy model disagrees: "
+                           + "; ".join(differences))
+    names = dict(values)
+    if solved.result is not None:
+        r = solved.result
+        names.update(total=r.with_bias if net.bias else r.without_bias,
+                     total_with_bias=r.with_bias, total_without_bias=r.without_bias)
+    names.update(solved.derived)  # e.g. the total an inverse problem gives
+    texts = {k: (f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) and v >= 10_000
+                 else v) for k, v in names.items()}
+    question = template.question.format_map(texts)
+    hints = tuple(h.format_map(texts) for h in template.hints)
+    wrongs = diagnose(net, ask, solved)
+    choices, correct = (None, None)
+    if ask.get("format") == "choice":
+        if solved.kind == "yesno":
+            raise ProblemError(f"{template.id}: a yes/no question cannot be multiple choice")
+        choices, correct = _choices(solved, wrongs, rng)
+    return Problem(
+        variant_id=f"{template.id}@{seed}", template_id=template.id, seed=seed,
+        skill=template.skill, title=template.title, difficulty=template.difficulty,
+        question=question, kind=solved.kind, answer=solved.value, decimals=solved.decimals,
+        tolerance=solved.tolerance, choices=choices, correct_choice=correct,
+        accepted=accepted_forms(solved.kind, solved.value, solved.decimals),
+        wrong_answers=wrongs, solution="\n".join(solved.solution), hints=hints, network=net)
+
+
+def parse_variant(variant_id: str) -> tuple:
+    """'shape-wxh@1234' -> ('shape-wxh', 1234); raises ValueError otherwise."""
+    template_id, at, seed = variant_id.rpartition("@")
+    if not at or not template_id or not seed.isdigit():
+        raise ValueError(f"not a variant id (template@seed): {variant_id!r}")
+    return template_id, int(seed)

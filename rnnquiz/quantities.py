@@ -1,0 +1,254 @@
+"""What a template can ask, answered by the rules engine with a worked solution.
+
+Each quantity turns (network, ask options, drawn values) into a typed answer: ``integer``,
+``shape``, ``number`` (with decimals and tolerance) or ``yesno``. ``rnnquiz.checking`` checks
+every answer against the NumPy model independently.
+"""
+
+from __future__ import annotations
+
+from rnnquiz import handcalc
+from rnnquiz.errors import NoSolutionError
+from rnnquiz.explain import _textbook_formula
+from rnnquiz.inverse import quadratic_steps, solve
+from rnnquiz.render import shape_text
+from rnnquiz.rules import count
+
+WEIGHT_CHOICES = [k / 10 for k in range(-10, 11) if k]
+
+
+class QuantityError(ValueError):
+    """A template asks for something its network cannot answer (a missing tensor, ...)."""
+
+
+class Solved:
+    """A computed answer: kind, value, how to show it, and the worked solution."""
+
+    def __init__(self, kind, value, solution, *, decimals=None, tolerance=None, tensor=None,
+                 result=None, derived=None, steps=None, total_bias=None):
+        self.kind = kind
+        self.value = value
+        self.solution = solution
+        self.decimals = decimals
+        self.tolerance = tolerance
+        self.tensor = tensor
+        self.result = result
+        self.derived = derived or {}
+        self.steps = steps
+        self.total_bias = total_bias
+
+
+def display(kind: str, value, decimals=None) -> str:
+    """How an answer is written: 725 -> '725', (20, 10) -> '(20, 10)', False -> 'no'."""
+    if kind == "shape":
+        return shape_text(value)
+    if kind == "yesno":
+        return "yes" if value else "no"
+    if kind == "number":
+        return f"{value:.{decimals}f}"
+    return f"{value:,}" if abs(value) >= 10_000 else str(value)
+
+
+def find_tensor(result, name: str):
+    """A tensor by its name or one of its aliases (U, Wxh, Wax, A, ...)."""
+    for t in result.tensors:
+        if t.name == name or name in t.aliases:
+            return t
+    names = ", ".join(t.name for t in result.tensors)
+    raise QuantityError(f"this network has no tensor {name!r} (it has {names})")
+
+
+def _sum_solution(result, bias: bool) -> list:
+    listed = [t for t in result.tensors if bias or not t.is_bias]
+    lines = [f"{t.name} {shape_text(t.shape)}: {t.parameters:,}" for t in listed]
+    total = sum(t.parameters for t in listed)
+    lines.append(f"total = {' + '.join(f'{t.parameters:,}' for t in listed)} = {total:,}")
+    return lines
+
+
+def _called(ask, t) -> str:
+    """'U is W_xh' when the question used another name, else just the name."""
+    return t.name if ask["tensor"] == t.name else f"{ask['tensor']} (that is {t.name})"
+
+
+def _shape(net, ask, values, rng):
+    result = count(net)
+    t = find_tensor(result, ask["tensor"])
+    layout = ("rows are outputs, columns inputs" if net.effective_layout == "out-in"
+              else "rows are inputs, columns outputs")
+    why = (f"{_called(ask, t)} is {shape_text(t.shape)} because {t.reason} "
+           f"({net.effective_layout}: {layout})")
+    return Solved("shape", t.shape, [why], tensor=t, result=result)
+
+
+def _parameters(net, ask, values, rng):
+    result = count(net)
+    t = find_tensor(result, ask["tensor"])
+    dims = " × ".join(map(str, t.shape))
+    lines = [f"{_called(ask, t)} is {shape_text(t.shape)} because {t.reason}",
+             f"its parameters: {dims} = {t.parameters:,}"]
+    return Solved("integer", t.parameters, lines, tensor=t, result=result)
+
+
+def _total(net, ask, values, rng):
+    bias = ask.get("bias", net.bias)
+    result = count(net.replace(bias=True))
+    value = result.with_bias if bias else result.without_bias
+    lines = _sum_solution(result, bias)
+    formula = _textbook_formula(count(net.replace(bias=bias)))
+    if formula:
+        lines.append(formula)
+    lines.append("T and the activation never change the count: the weights are shared by "
+                 "every time step.")
+    return Solved("integer", value, lines, result=result, total_bias=bias)
+
+
+def _size(net, ask, values, rng):
+    bias = ask.get("bias", net.bias)
+    unknown = ask["of"]
+    given = count(net.replace(bias=bias)).total
+    known = {k: v for k, v in net.as_dict().items() if k != unknown}
+    known["bias"] = bias
+    solution = solve(unknown, given, **known)
+    lines = [f"write the count as a function of {unknown}:"] + quadratic_steps(solution)
+    return Solved("integer", solution.value, lines, result=count(net),
+                  derived={"total": given}, total_bias=bias)
+
+
+def _t_changes(net, ask, values, rng):
+    T = net.T or 10
+    a, b = count(net.replace(T=T)).total, count(net.replace(T=2 * T)).total
+    lines = [f"with T = {T} the network has {a:,} parameters; with T = {2 * T}, {b:,}.",
+             "The same weights are applied at every time step (parameter sharing): T changes "
+             "how often they are used, never how many there are."]
+    return Solved("yesno", a != b, lines, result=count(net))
+
+
+def _activation_changes(net, ask, values, rng):
+    # The description has no activation at all: the count is a function of the sizes alone.
+    result = count(net)
+    lines = [f"the count is {result.total:,} whatever the activation: tanh, sigmoid and ReLU "
+             "act on each neuron's value and have no weights of their own."]
+    return Solved("yesno", False, lines, result=result)
+
+
+def _need_T(net):
+    if net.T is None:
+        raise QuantityError("this quantity needs T among the template's params")
+    return count(net).unrolled
+
+
+def _steps(net, ask, values, rng):
+    u = _need_T(net)
+    lines = [f"one copy of the cell per time step (one per word or token): T = {u.T}, so "
+             f"{u.copies} copies, all sharing the same weights"]
+    return Solved("integer", u.copies, lines, result=count(net))
+
+
+def _applications(net, ask, values, rng):
+    u = _need_T(net)
+    lines = [f"W_hh maps h_(t-1) to h_t once per step, t = 1..{u.T}: {u.recurrent_applications}"
+             " applications of the same matrix"]
+    return Solved("integer", u.recurrent_applications, lines, result=count(net))
+
+
+def _hidden_states(net, ask, values, rng):
+    u = _need_T(net)
+    per = net.layers * net.directions
+    with_h0 = ask.get("include_h0", True)
+    value = u.hidden_states if with_h0 else u.T * per
+    states = f"h_0..h_{u.T}" if with_h0 else f"h_1..h_{u.T}"
+    lines = [f"BPTT needs every hidden state of the forward pass: {states}, "
+             f"{u.T + 1 if with_h0 else u.T} per layer and direction"]
+    if per > 1:
+        lines.append(f"{per} layer-directions: {value}")
+    return Solved("integer", value, lines, result=count(net))
+
+
+def _multiply_adds(net, ask, values, rng):
+    u = _need_T(net)
+    result = count(net)
+    last = ask.get("output", "every") == "last"
+    value = u.multiply_adds_last_output if last else u.multiply_adds
+    lines = [f"every weight takes part in one multiply-add each time its matrix is applied; "
+             f"the weights (no biases) number {result.without_bias:,}"]
+    if last and net.p is not None:
+        head = sum(t.parameters for t in result.tensors if t.role == "hidden->output")
+        lines.append(f"recurrent part {u.T} × {result.without_bias - head:,}, output layer "
+                     f"once ({head:,}): {value:,}")
+    else:
+        lines.append(f"{u.T} steps × {result.without_bias:,} = {value:,}")
+    return Solved("integer", value, lines, result=result)
+
+
+def _matrix_text(rows) -> str:
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return f"{rows[0][0]:g}"
+    if len(rows) == 1:
+        return "[" + ", ".join(f"{v:g}" for v in rows[0]) + "]"
+    return "[" + "; ".join(", ".join(f"{v:g}" for v in row) for row in rows) + "]"
+
+
+def draw_forward_values(net, rng) -> dict:
+    """Short-decimal weights and 0/1 inputs for a hand-computable network."""
+    def matrix(rows, cols):
+        return [[rng.choice(WEIGHT_CHOICES) for _ in range(cols)] for _ in range(rows)]
+
+    xs = []
+    for _ in range(net.T):
+        x = [rng.choice((0, 1)) for _ in range(net.m)]
+        if not any(x):
+            x[rng.randrange(net.m)] = 1
+        xs.append(x)
+    return {"W_xh": matrix(net.n, net.m), "W_hh": matrix(net.n, net.n),
+            "W_hy": matrix(net.p, net.n), "xs": xs}
+
+
+def _forward(net, ask, values, rng):
+    if (net.convention, net.cell, net.layers, net.bidirectional, net.bias) != (
+            "textbook", "rnn", 1, False, False) or net.p is None or net.T is None:
+        raise QuantityError("forward questions need a bias-free, single-layer textbook RNN "
+                            "with p and T")
+    if net.m * net.n + net.n * net.n + net.p * net.n > 12 or net.T > 3:
+        raise QuantityError("forward questions are computed by hand: at most 12 weights and "
+                            "T <= 3")
+    which, t = ask["of"].split("_")
+    t = int(t)
+    if t > net.T:
+        raise QuantityError(f"asks for {ask['of']} but T = {net.T}")
+    decimals = ask.get("decimals", 3)
+    act = values.get("activation", "sigmoid")
+    w = draw_forward_values(net, rng)
+    steps = handcalc.forward(w["W_xh"], w["W_hh"], w["W_hy"], w["xs"], activation=act,
+                             output_activation=act)
+    exact = (steps[t - 1].h if which == "h" else steps[t - 1].y)[0]
+    lines = []
+    for s in steps[:t]:
+        lines.append(f"t = {s.t}: a_{s.t} = W_xh·x_{s.t} + W_hh·h_{s.t - 1} = {s.a[0]:.4f}; "
+                     f"h_{s.t} = {act}(a_{s.t}) = {s.h[0]:.4f}; "
+                     f"y_{s.t} = {act}(W_hy·h_{s.t}) = {s.y[0]:.4f}")
+    lines.append(f"{ask['of']} = {exact:.{decimals}f} (to {decimals} decimals)")
+    derived = {"W_xh": _matrix_text(w["W_xh"]), "W_hh": _matrix_text(w["W_hh"]),
+               "W_hy": _matrix_text(w["W_hy"])}
+    for k, x in enumerate(w["xs"], 1):
+        derived[f"x_{k}"] = _matrix_text([x])
+    return Solved("number", round(exact, decimals), lines, decimals=decimals,
+                  tolerance=10.0 ** -decimals, derived=derived,
+                  steps={"weights": w, "steps": steps, "which": which, "t": t,
+                         "activation": act, "exact": exact})
+
+
+SOLVERS = {
+    "shape": _shape, "parameters": _parameters, "total": _total, "size": _size,
+    "T_changes_count": _t_changes, "activation_changes_count": _activation_changes,
+    "steps": _steps, "recurrent_applications": _applications, "hidden_states": _hidden_states,
+    "multiply_adds": _multiply_adds, "forward": _forward,
+}
+
+
+def answer(net, ask: dict, values: dict, rng) -> Solved:
+    """The engine's answer to ``ask`` for ``net``; raises QuantityError if it has none."""
+    try:
+        return SOLVERS[ask["quantity"]](net, ask, values, rng)
+    except NoSolutionError as e:
+        raise QuantityError(str(e)) from None

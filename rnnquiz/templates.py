@@ -1,0 +1,339 @@
+"""Find, load and validate problem templates (YAML files of wording and parameter ranges).
+
+Templates are data, never code: YAML is read with the safe loader from the open file (so syntax
+errors carry line and column), the schema is declared once below, placeholders may only name
+the template's values, and every range is bounded so a hostile file cannot make generation hang
+or exhaust memory. Every error names the file and the field::
+
+    problems/counts.yaml: templates[2].params.m: expected [low, high] of positive
+    integers up to 1,000,000,000, got 'ten'
+
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import yaml
+
+from rnnquiz.errors import RnnquizError
+from rnnquiz.network import CELLS, CONVENTIONS, LAYOUTS
+
+MAX_FILE_BYTES = 1 << 20
+MAX_TEMPLATES_PER_FILE = 500
+MAX_TEXT = 2000
+MAX_CHOICES = 100
+ACTIVATIONS = ("tanh", "sigmoid", "relu")
+
+# Parameter name -> (kind, bound): ints are checked against [1, bound].
+PARAMS = {
+    "m": ("int", 10**9), "n": ("int", 10**9), "p": ("int", 10**9), "T": ("int", 10**6),
+    "layers": ("int", 8), "proj_size": ("int", 10**9),
+    "cell": ("choice", CELLS), "convention": ("choice", CONVENTIONS),
+    "layout": ("choice", LAYOUTS), "activation": ("choice", ACTIVATIONS),
+    "bidirectional": ("bool", None), "bias": ("bool", None), "reset_after": ("bool", None),
+}
+
+# What a template may ask, and the options each quantity takes.
+QUANTITIES = {
+    "shape": {"tensor"},
+    "parameters": {"tensor"},
+    "total": {"bias"},
+    "size": {"of", "bias"},
+    "T_changes_count": set(),
+    "activation_changes_count": set(),
+    "steps": set(),
+    "recurrent_applications": set(),
+    "hidden_states": {"include_h0"},
+    "multiply_adds": {"output"},
+    "forward": {"of", "decimals"},
+}
+ASK_OPTIONS = {"quantity", "format", "tensor", "bias", "of", "include_h0", "output", "decimals"}
+FORWARD_VALUES = ("h_1", "h_2", "h_3", "y_1", "y_2", "y_3")
+# Values a question may name besides its parameters (computed, never written in YAML).
+DERIVED = ("total", "total_with_bias", "total_without_bias", "W_xh", "W_hh", "W_hy",
+           "x_1", "x_2", "x_3")
+TEMPLATE_KEYS = {"id", "skill", "title", "difficulty", "params", "distinct", "question",
+                 "hints", "ask"}
+REQUIRED_KEYS = ("id", "skill", "title", "params", "question", "ask")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class TemplateError(RnnquizError):
+    """One or more templates are invalid; ``errors`` lists every message."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__("\n".join(self.errors))
+
+
+class Template:
+    """A validated template: wording, parameter specs and what is asked."""
+
+    __slots__ = ("id", "skill", "title", "difficulty", "params", "distinct", "question",
+                 "hints", "ask", "source")
+
+    def __init__(self, data: dict, source: str):
+        self.id = data["id"]
+        self.skill = data["skill"]
+        self.title = data["title"]
+        self.difficulty = data.get("difficulty", 1)
+        self.params = dict(data["params"])
+        sizes = [k for k in ("m", "n", "p") if isinstance(self.params.get(k), list | dict)]
+        self.distinct = tuple(data.get("distinct", sizes))
+        self.question = data["question"].strip()
+        self.hints = tuple(data.get("hints", ()))
+        self.ask = dict(data["ask"])
+        self.source = source
+
+    def choices_of(self, name):
+        """The values a parameter can take, or None for a range."""
+        spec = self.params.get(name)
+        if isinstance(spec, dict):
+            return list(spec["choices"])
+        if isinstance(spec, list):
+            return None
+        return [spec]
+
+    def __repr__(self):
+        return f"Template({self.id!r})"
+
+
+def _got(value) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _check_param(name, spec, where, errors):
+    kind, bound = PARAMS[name]
+    if kind == "int":
+        def ok(v):
+            return isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= bound
+        expected = f"positive integers up to {bound:,}"
+        if name == "proj_size":
+            ok_zero = ok
+            def ok(v):  # noqa: E306 - proj_size 0 means no projection
+                return v == 0 or ok_zero(v)
+    elif kind == "bool":
+        def ok(v):
+            return isinstance(v, bool)
+        expected = "true or false"
+    else:
+        def ok(v):
+            return v in bound
+        expected = f"one of {', '.join(bound)}"
+    if isinstance(spec, list):
+        if kind != "int":
+            errors.append(f"{where}: expected a value or {{choices: [...]}}, got a list "
+                          "(ranges [low, high] are for integers)")
+        elif len(spec) != 2 or not all(ok(v) for v in spec):
+            errors.append(f"{where}: expected [low, high] of {expected}, got {_got(spec)}")
+        elif spec[0] > spec[1]:
+            errors.append(f"{where}: expected [low, high] with low <= high, got {spec}")
+    elif isinstance(spec, dict):
+        choices = spec.get("choices")
+        if set(spec) != {"choices"} or not isinstance(choices, list) or not choices:
+            errors.append(f"{where}: expected {{choices: [...]}} with a non-empty list")
+        elif len(choices) > MAX_CHOICES:
+            errors.append(f"{where}.choices: at most {MAX_CHOICES} choices, got {len(choices)}")
+        else:
+            for k, v in enumerate(choices):
+                if not ok(v):
+                    errors.append(f"{where}.choices[{k}]: expected {expected}, got {_got(v)}")
+    elif not ok(spec):
+        errors.append(f"{where}: expected {expected}, [low, high] or {{choices: [...]}}, "
+                      f"got {_got(spec)}")
+
+
+def placeholders(text: str) -> list:
+    """The field names of a question's {placeholders}; raises ValueError on anything else."""
+    names = []
+    for _, field, spec, conversion in string.Formatter().parse(text):
+        if field is None:
+            continue
+        if spec or conversion or not field.isidentifier():
+            raise ValueError(f"{{{field}{'!' + conversion if conversion else ''}"
+                             f"{':' + spec if spec else ''}}}")
+        names.append(field)
+    return names
+
+
+def _check_text(value, where, allowed, errors):
+    if not isinstance(value, str) or not value.strip():
+        errors.append(f"{where}: expected non-empty text, got {_got(value)}")
+        return
+    if len(value) > MAX_TEXT:
+        errors.append(f"{where}: at most {MAX_TEXT} characters, got {len(value)}")
+        return
+    try:
+        names = placeholders(value)
+    except ValueError as e:
+        errors.append(f"{where}: placeholder {e} may only name a value of this template "
+                      f"({', '.join(sorted(allowed))}); use {{{{ and }}}} for literal braces")
+        return
+    except Exception:  # an unbalanced brace, for instance
+        errors.append(f"{where}: unbalanced braces; use {{{{ and }}}} for literal braces")
+        return
+    for name in names:
+        if name not in allowed:
+            errors.append(f"{where}: placeholder {{{name}}} is not a value of this template "
+                          f"(allowed: {', '.join(sorted(allowed))})")
+
+
+def _check_ask(ask, where, errors):
+    if not isinstance(ask, dict):
+        errors.append(f"{where}: expected a mapping with a quantity, got {_got(ask)}")
+        return
+    quantity = ask.get("quantity")
+    if quantity not in QUANTITIES:
+        errors.append(f"{where}.quantity: expected one of {', '.join(QUANTITIES)}, "
+                      f"got {_got(quantity)}")
+        return
+    for key in ask:
+        if key not in ASK_OPTIONS or (key not in QUANTITIES[quantity] | {"quantity", "format"}):
+            errors.append(f"{where}.{key}: not an option of quantity {quantity}")
+    if "format" in ask and ask["format"] not in ("value", "choice"):
+        errors.append(f"{where}.format: expected value or choice, got {_got(ask['format'])}")
+    if quantity in ("shape", "parameters") and not isinstance(ask.get("tensor"), str):
+        errors.append(f"{where}.tensor: expected a tensor name such as W_xh, got "
+                      f"{_got(ask.get('tensor'))}")
+    if quantity == "size" and ask.get("of") not in ("m", "n", "p"):
+        errors.append(f"{where}.of: expected m, n or p, got {_got(ask.get('of'))}")
+    if quantity == "forward" and ask.get("of") not in FORWARD_VALUES:
+        errors.append(f"{where}.of: expected one of {', '.join(FORWARD_VALUES)}, "
+                      f"got {_got(ask.get('of'))}")
+    if "decimals" in ask and ask["decimals"] not in range(1, 7):
+        errors.append(f"{where}.decimals: expected an integer from 1 to 6, "
+                      f"got {_got(ask['decimals'])}")
+    for flag in ("bias", "include_h0"):
+        if flag in ask and not isinstance(ask[flag], bool):
+            errors.append(f"{where}.{flag}: expected true or false, got {_got(ask[flag])}")
+    if "output" in ask and ask["output"] not in ("every", "last"):
+        errors.append(f"{where}.output: expected every or last, got {_got(ask['output'])}")
+
+
+def check_template(data, where: str) -> list:
+    """Every schema error of one template (an empty list when it is valid)."""
+    errors = []
+    if not isinstance(data, dict):
+        return [f"{where}: expected a mapping, got {_got(data)}"]
+    for key in data:
+        if key not in TEMPLATE_KEYS:
+            expected = ", ".join(sorted(TEMPLATE_KEYS))
+            errors.append(f"{where}.{key}: unknown key (expected {expected})")
+    for key in REQUIRED_KEYS:
+        if key not in data:
+            errors.append(f"{where}: missing required key {key}")
+    for key in ("id", "skill"):
+        if key in data and not (isinstance(data[key], str) and ID_PATTERN.match(data[key])):
+            errors.append(f"{where}.{key}: expected lowercase letters, digits and dashes, "
+                          f"got {_got(data[key])}")
+    if "title" in data and not (isinstance(data["title"], str) and data["title"].strip()):
+        errors.append(f"{where}.title: expected non-empty text, got {_got(data['title'])}")
+    if "difficulty" in data and data["difficulty"] not in (1, 2, 3):
+        errors.append(f"{where}.difficulty: expected 1, 2 or 3, got {_got(data['difficulty'])}")
+    params = data.get("params", {})
+    if not isinstance(params, dict):
+        errors.append(f"{where}.params: expected a mapping of names to values, got {_got(params)}")
+        params = {}
+    if "params" in data and isinstance(data["params"], dict):
+        for size in ("m", "n"):
+            if size not in params:
+                errors.append(f"{where}.params: missing {size} (every network needs m and n)")
+    for name, spec in params.items():
+        if name not in PARAMS:
+            errors.append(f"{where}.params.{name}: unknown parameter (expected one of "
+                          f"{', '.join(PARAMS)})")
+        else:
+            _check_param(name, spec, f"{where}.params.{name}", errors)
+    distinct = data.get("distinct", [])
+    if not isinstance(distinct, list) or not all(d in params for d in distinct):
+        errors.append(f"{where}.distinct: expected a list of this template's parameters, "
+                      f"got {_got(distinct)}")
+    allowed = set(params) | set(DERIVED)
+    if "question" in data:
+        _check_text(data["question"], f"{where}.question", allowed, errors)
+    hints = data.get("hints", [])
+    if not isinstance(hints, list):
+        errors.append(f"{where}.hints: expected a list of texts, got {_got(hints)}")
+    else:
+        for k, hint in enumerate(hints):
+            _check_text(hint, f"{where}.hints[{k}]", allowed, errors)
+    if "ask" in data:
+        _check_ask(data["ask"], f"{where}.ask", errors)
+    return errors
+
+
+def load_file(path) -> tuple:
+    """(templates, errors) of one YAML file; the errors name the file and the field."""
+    path = Path(path)
+    label = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return [], [f"{label}: file too large ({size:,} bytes; at most {MAX_FILE_BYTES:,})"]
+        with path.open("r", encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        return [], [f"{label}{where}: YAML syntax error: {e.problem or e.context}"]
+    except yaml.YAMLError as e:
+        return [], [f"{label}: YAML error: {e}"]
+    except UnicodeDecodeError:
+        return [], [f"{label}: not UTF-8 text"]
+    except OSError as e:
+        return [], [f"{label}: cannot read: {e.strerror or e}"]
+    if not isinstance(data, dict) or not isinstance(data.get("templates"), list):
+        return [], [f"{label}: expected a mapping with a list under 'templates'"]
+    if set(data) - {"templates"}:
+        extra = ", ".join(sorted(map(str, set(data) - {"templates"})))
+        return [], [f"{label}: unknown top-level key(s) {extra} (expected templates)"]
+    items = data["templates"]
+    if len(items) > MAX_TEMPLATES_PER_FILE:
+        return [], [f"{label}: at most {MAX_TEMPLATES_PER_FILE} templates, got {len(items)}"]
+    templates, errors = [], []
+    for k, item in enumerate(items):
+        found = check_template(item, f"templates[{k}]")
+        errors += [f"{label}: {e}" for e in found]
+        if not found:
+            templates.append(Template(item, label))
+    return templates, errors
+
+
+def yaml_files(paths) -> list:
+    """The .yaml/.yml files named by ``paths`` (files, or folders searched one level deep)."""
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+        else:
+            files.append(path)
+    return files
+
+
+def load_templates(paths) -> tuple:
+    """(templates, errors) from every file under ``paths``; duplicate ids are errors."""
+    templates, errors, seen = [], [], {}
+    for path in yaml_files(paths):
+        found, errs = load_file(path)
+        errors += errs
+        for t in found:
+            if t.id in seen:
+                errors.append(f"{t.source}: template id {t.id!r} is also defined in "
+                              f"{seen[t.id]}")
+            else:
+                seen[t.id] = t.source
+                templates.append(t)
+    return templates, errors
+
+
+def shipped_templates() -> list:
+    """The templates that come with rnnquiz (raises TemplateError if any is invalid)."""
+    from rnnquiz.resources import problems_dir
+
+    templates, errors = load_templates([problems_dir()])
+    if errors:
+        raise TemplateError(errors)
+    return templates
