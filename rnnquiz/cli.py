@@ -420,6 +420,100 @@ def list_templates(problem_dirs):
             click.echo(f"  {t.id:<{width}}  [{t.difficulty}] {t.title}")
 
 
+# --- publish ------------------------------------------------------------------------------
+
+EXPORT_FORMATS = ("markdown", "json", "gift", "moodle", "anki")
+
+
+def _write_atomically(path: str, data) -> None:
+    """Write to a temporary file beside ``path``, then rename: an old file survives failure."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(prefix=".rnnquiz-", dir=folder)
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="Output format.")
+@drill_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (default: standard output).")
+def export(fmt, count_, skills, seed, convention, problem_dirs, output):
+    """Worksheets, answer keys and course-tool imports of fresh problems.
+
+    markdown (worksheet + answer key), json (documented schema), gift and moodle (Moodle
+    imports), anki (.apkg with the anki extra, else Anki's tab-separated text). The same
+    --seed gives the same problems, in the same order, in every format and in practice.
+
+    \b
+    Example:
+      rnnquiz export --format moodle --count 20 --seed 1 -o quiz.xml
+    """
+    import random
+
+    from rnnquiz import __version__
+    from rnnquiz.export import TEXT_FORMATS
+    from rnnquiz.export.anki import AnkiUnavailable, to_anki_tsv, write_apkg
+    from rnnquiz.practice import plan
+    from rnnquiz.problems import ProblemError, generate
+
+    if output and os.path.isdir(output):
+        raise click.BadParameter(f"{output} is a folder", param_hint="'-o'")
+    templates = _selection(_templates(problem_dirs), skills, convention)
+    if seed is None:
+        seed = random.SystemRandom().randrange(1_000_000)
+        click.echo(f"seed {seed} (repeat with --seed {seed})", err=True)
+    try:
+        problems = [generate(t, s) for t, s in plan(templates, count_, seed)]
+    except ProblemError as e:
+        raise click.ClickException(str(e)) from None
+    meta = {"seed": seed, "generator": f"rnnquiz {__version__}"}
+    if fmt == "anki":
+        try:
+            import genanki  # noqa: F401 - only asking whether it is there
+        except ImportError:
+            click.echo('note: genanki is not installed, so this is Anki\'s tab-separated '
+                       'import format; pip install "rnnquiz[anki]" for an .apkg', err=True)
+            text = to_anki_tsv(problems, meta)
+            if output and output.endswith(".apkg"):
+                output = output[: -len(".apkg")] + ".txt"
+        else:
+            if not output:
+                raise click.UsageError("--format anki writes a binary .apkg: give -o FILE.apkg")
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                path = os.path.join(tmp, "deck.apkg")
+                try:
+                    write_apkg(problems, path)
+                except AnkiUnavailable as e:  # pragma: no cover - checked just above
+                    raise click.ClickException(str(e)) from None
+                with open(path, "rb") as f:
+                    _write_atomically(output, f.read())
+            click.echo(f"wrote {len(problems)} notes to {output} (anki)", err=True)
+            return
+    else:
+        text = TEXT_FORMATS[fmt](problems, meta)
+    if output:
+        try:
+            _write_atomically(output, text)
+        except OSError as e:
+            raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
+        click.echo(f"wrote {len(problems)} problems to {output} ({fmt})", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
 def main(argv=None) -> int:
     """Run the CLI; every error is one line on stderr and an exit code of 1 or 2."""
     args = sys.argv[1:] if argv is None else list(argv)
