@@ -93,6 +93,44 @@ def check(net, ask: dict, solved) -> list:
         if abs(round(float(out), solved.decimals) - value) > solved.tolerance:
             return [f"forward value: answer {value} is not the model's {out!r}"]
         return []
+    elif q == "gradient":
+        info = solved.steps
+        model = Model(1, 1, None, bias=False, activation=info["activation"])
+        model.load({"W_xh": [[info["u"]]], "W_hh": [[info["w"]]]})
+        hs, cache = model.forward_cache(np.array(info["xs"], dtype=float)[:, None, None])
+        d = np.zeros_like(hs)
+        d[-1] = hs[-1] - info["target"]
+        got_exact = float(model.backward(cache, d)[info["of"]][0, 0])
+        if abs(got_exact - info["exact"]) > 1e-9:
+            return [f"gradient: hand calculation {info['exact']!r}, NumPy BPTT {got_exact!r}"]
+        return []
+    elif q == "gradient_factor":
+        w = solved.steps["w"]
+        model = Model(1, 1, None, bias=False, activation="identity")
+        model.load({"W_xh": [[1.0]], "W_hh": [[w]]})
+        hs, cache = model.forward_cache(np.zeros((net.T, 1, 1)), h0=np.ones((1, 1, 1)))
+        d = np.zeros_like(hs)
+        d[-1] = 1.0
+        got_exact = float(model.backward(cache, d)["h0"][0, 0, 0])
+        if abs(got_exact - value) > solved.tolerance:
+            return [f"gradient factor: answer {value}, NumPy BPTT {got_exact!r}"]
+        return []
+    elif q == "stored_values":
+        small = _runnable(net)
+        model = build_model(small, rng=np.random.default_rng(0))
+        _, cache = model.forward_cache(np.zeros((small.T, 1, small.m)))
+        got = 0
+        for _, _, caches in cache["record"]:
+            got += sum(c[0].size for c in caches) + caches[-1][0].shape[-1]  # h_0..h_T
+            if small.cell == "lstm":
+                got += sum(c[1].size for c in caches) + small.n  # c_0..c_T
+        if small != net:
+            return []  # the stand-in has other sizes; the count was checked by the engine
+    elif q == "gradient_terms":
+        model, _ = _run(_runnable(net))
+        ys, cache = model.forward_cache(np.ones((net.T, 1, model.m)))
+        model.backward(cache, np.ones_like(ys))
+        got = cache["steps"][0]["dxp"].shape[0]  # one per-step term per use of the weights
     else:
         return [f"no NumPy check for quantity {q}"]
     if got != value:

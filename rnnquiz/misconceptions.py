@@ -245,6 +245,49 @@ def forward_no_recurrence(net, ask, solved):
                    "previous hidden state feeds in too")
 
 
+def gradient_last_term_only(net, ask, solved):
+    if ask["quantity"] != "gradient" or net.T < 2:
+        return None
+    wrong = round(solved.steps["last"], solved.decimals)
+    return wrong, (f"{wrong:.{solved.decimals}f} keeps only the last step's term: the same "
+                   "weight is used at every step, so every step adds a term to its gradient")
+
+
+def gradient_no_slope(net, ask, solved):
+    info = solved.steps if ask["quantity"] == "gradient" else None
+    if info is None or info["activation"] == "identity":
+        return None
+    calc = handcalc.one_neuron_bptt(info["u"], info["w"], info["xs"], info["target"],
+                                    info["activation"], ignore_slope=True)
+    wrong = round(calc["d" + info["of"]], solved.decimals)
+    return wrong, (f"{wrong:.{solved.decimals}f} leaves out {info['activation']}'(a_t): the "
+                   "gradient passes through the activation's slope at every step")
+
+
+def factor_multiplied(net, ask, solved):
+    if ask["quantity"] != "gradient_factor":
+        return None
+    w = solved.steps["w"]
+    wrong = round(w * net.T, solved.decimals)
+    return wrong, (f"{wrong:g} multiplies w by T; the factors multiply: w·w·...·w = w^T")
+
+
+def stored_h0_left_out(net, ask, solved):
+    if ask["quantity"] != "stored_values":
+        return None
+    per_state = (net.proj_size or net.n) + (net.n if net.cell == "lstm" else 0)
+    wrong = solved.value - net.layers * net.directions * per_state
+    return wrong, (f"{wrong:,} leaves out the initial state h_0 (and c_0), which the first "
+                   "step's gradient needs")
+
+
+def one_term_only(net, ask, solved):
+    if ask["quantity"] != "gradient_terms" or solved.value < 2:
+        return None
+    return 1, ("1 counts only the last step: the weights are shared, so each of the T steps "
+               "adds its own term")
+
+
 CATALOGUE = (
     ("transposed", "transposed shape", transposed),
     ("biases-left-out", "biases left out", biases_left_out),
@@ -265,6 +308,11 @@ CATALOGUE = (
      activation_changes_count),
     ("forward-no-activation", "activation left out", forward_no_activation),
     ("forward-no-recurrence", "recurrent term left out", forward_no_recurrence),
+    ("gradient-last-term-only", "only the last step's term", gradient_last_term_only),
+    ("gradient-no-slope", "activation slope left out", gradient_no_slope),
+    ("factor-multiplied", "w·T instead of w^T", factor_multiplied),
+    ("stored-h0-left-out", "h_0 left out of memory", stored_h0_left_out),
+    ("one-term-only", "one term instead of T", one_term_only),
 )
 
 

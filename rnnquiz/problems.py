@@ -140,8 +140,12 @@ def generate(template, seed: int) -> Problem:
     names.update(solved.derived)  # e.g. the total an inverse problem gives
     texts = {k: (f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) and v >= 10_000
                  else v) for k, v in names.items()}
-    question = template.question.format_map(texts)
-    hints = tuple(h.format_map(texts) for h in template.hints)
+    try:
+        question = template.question.format_map(texts)
+        hints = tuple(h.format_map(texts) for h in template.hints)
+    except KeyError as e:
+        raise ProblemError(f"{template.id}@{seed}: placeholder {{{e.args[0]}}} has no value "
+                           "in this variant") from None
     wrongs = diagnose(net, ask, solved)
     choices, correct = (None, None)
     if ask.get("format") == "choice":

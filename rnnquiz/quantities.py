@@ -7,6 +7,8 @@ every answer against the NumPy model independently.
 
 from __future__ import annotations
 
+import math
+
 from rnnquiz import handcalc
 from rnnquiz.errors import NoSolutionError
 from rnnquiz.explain import _textbook_formula
@@ -238,11 +240,85 @@ def _forward(net, ask, values, rng):
                          "activation": act, "exact": exact})
 
 
+GRADIENT_INPUTS = (-1.0, -0.5, 0.5, 1.0, 2.0)
+GRADIENT_TARGETS = (0.0, 0.5, 1.0)
+FACTOR_WEIGHTS = (0.5, 0.8, 0.9, 1.1, 1.2, 1.5, 2.0)
+
+
+def _one_neuron(net):
+    if (net.m, net.n, net.p, net.bias, net.layers, net.bidirectional, net.convention,
+            net.cell) != (1, 1, None, False, 1, False, "textbook", "rnn") or net.T is None:
+        raise QuantityError("gradient questions need a one-neuron RNN: m = 1, n = 1, no p, "
+                            "no bias, textbook rnn, with T")
+
+
+def _gradient(net, ask, values, rng):
+    _one_neuron(net)
+    if net.T > 3:
+        raise QuantityError("gradients by hand are for T <= 3")
+    u, w = rng.choice(WEIGHT_CHOICES), rng.choice(WEIGHT_CHOICES)
+    xs = [rng.choice(GRADIENT_INPUTS) for _ in range(net.T)]
+    target = rng.choice(GRADIENT_TARGETS)
+    act = values.get("activation", "identity")
+    calc = handcalc.one_neuron_bptt(u, w, xs, target, act)
+    decimals = ask.get("decimals", 4)
+    exact = calc["d" + ask["of"]]
+    lines = ["forward:"] + calc["lines"][:net.T] + ["backward, t = T .. 1:"] \
+        + calc["lines"][net.T:]
+    name = {"W_hh": "w", "W_xh": "u"}[ask["of"]]
+    lines.append(f"dL/d{name} = {exact:.{decimals}f}: the sum of one term per step, because the "
+                 "same weight is used at every step")
+    derived = {"W_xh": f"{u:g}", "W_hh": f"{w:g}", "target": f"{target:g}"}
+    derived.update({f"x_{k}": f"{x:g}" for k, x in enumerate(xs, 1)})
+    info = {"u": u, "w": w, "xs": xs, "target": target, "activation": act, "exact": exact,
+            "of": ask["of"], "last": calc["last"]["d" + ask["of"]]}
+    return Solved("number", round(exact, decimals), lines, decimals=decimals,
+                  tolerance=10.0 ** -decimals, derived=derived, steps=info)
+
+
+def _gradient_factor(net, ask, values, rng):
+    _one_neuron(net)
+    w, T = rng.choice(FACTOR_WEIGHTS), net.T
+    exact = w ** T
+    magnitude = math.floor(math.log10(abs(exact)))
+    decimals = max(0, 2 - magnitude)  # three significant figures
+    trend = "vanishes" if abs(w) < 1 else "explodes"
+    lines = [f"each step back multiplies the gradient by dh_t/dh_(t-1) = w = {w:g}",
+             f"after T = {T} steps: w^T = {w:g}^{T} = {exact:.{decimals}f} (3 significant "
+             f"figures): the gradient {trend} because |w| {'<' if abs(w) < 1 else '>'} 1"]
+    return Solved("number", round(exact, decimals), lines, decimals=decimals,
+                  tolerance=10.0 ** (magnitude - 2), derived={"W_hh": f"{w:g}"},
+                  steps={"w": w, "exact": exact})
+
+
+def _stored_values(net, ask, values, rng):
+    u = _need_T(net)
+    per = net.layers * net.directions
+    width = net.proj_size or net.n
+    lines = [f"BPTT keeps h_0..h_{u.T}: {u.T + 1} hidden states of {width} numbers per layer "
+             f"and direction ({per})"]
+    if net.cell == "lstm":
+        lines.append(f"an LSTM also keeps its cell states c_0..c_{u.T}: {u.T + 1} more of "
+                     f"{net.n} numbers")
+    lines.append(f"{u.stored_values:,} numbers per sequence: the memory grows linearly with T")
+    return Solved("integer", u.stored_values, lines, result=count(net))
+
+
+def _gradient_terms(net, ask, values, rng):
+    u = _need_T(net)
+    tensor = ask.get("tensor", "W_hh")
+    lines = [f"{tensor} is used at every one of the T = {u.T} steps, so dL/d{tensor} is the sum "
+             f"of {u.T} per-step terms (one per use of the shared weights)"]
+    return Solved("integer", u.T, lines, result=count(net))
+
+
 SOLVERS = {
     "shape": _shape, "parameters": _parameters, "total": _total, "size": _size,
     "T_changes_count": _t_changes, "activation_changes_count": _activation_changes,
     "steps": _steps, "recurrent_applications": _applications, "hidden_states": _hidden_states,
-    "multiply_adds": _multiply_adds, "forward": _forward,
+    "multiply_adds": _multiply_adds, "forward": _forward, "gradient": _gradient,
+    "gradient_factor": _gradient_factor, "stored_values": _stored_values,
+    "gradient_terms": _gradient_terms,
 }
 
 

@@ -25,7 +25,7 @@ MAX_FILE_BYTES = 1 << 20
 MAX_TEMPLATES_PER_FILE = 500
 MAX_TEXT = 2000
 MAX_CHOICES = 100
-ACTIVATIONS = ("tanh", "sigmoid", "relu")
+ACTIVATIONS = ("tanh", "sigmoid", "relu", "identity")
 
 # Parameter name -> (kind, bound): ints are checked against [1, bound].
 PARAMS = {
@@ -49,12 +49,16 @@ QUANTITIES = {
     "hidden_states": {"include_h0"},
     "multiply_adds": {"output"},
     "forward": {"of", "decimals"},
+    "gradient": {"of", "decimals"},
+    "gradient_factor": set(),
+    "stored_values": set(),
+    "gradient_terms": {"tensor"},
 }
 ASK_OPTIONS = {"quantity", "format", "tensor", "bias", "of", "include_h0", "output", "decimals"}
 FORWARD_VALUES = ("h_1", "h_2", "h_3", "y_1", "y_2", "y_3")
 # Values a question may name besides its parameters (computed, never written in YAML).
 DERIVED = ("total", "total_with_bias", "total_without_bias", "W_xh", "W_hh", "W_hy",
-           "x_1", "x_2", "x_3")
+           "x_1", "x_2", "x_3", "target")
 TEMPLATE_KEYS = {"id", "skill", "title", "difficulty", "params", "distinct", "question",
                  "hints", "ask"}
 REQUIRED_KEYS = ("id", "skill", "title", "params", "question", "ask")
@@ -195,11 +199,17 @@ def _check_ask(ask, where, errors):
             errors.append(f"{where}.{key}: not an option of quantity {quantity}")
     if "format" in ask and ask["format"] not in ("value", "choice"):
         errors.append(f"{where}.format: expected value or choice, got {_got(ask['format'])}")
+    if quantity == "gradient" and ask.get("of") not in ("W_hh", "W_xh"):
+        errors.append(f"{where}.of: expected W_hh or W_xh, got {_got(ask.get('of'))}")
     if quantity in ("shape", "parameters") and not isinstance(ask.get("tensor"), str):
         errors.append(f"{where}.tensor: expected a tensor name such as W_xh, got "
                       f"{_got(ask.get('tensor'))}")
     if quantity == "size" and ask.get("of") not in ("m", "n", "p"):
         errors.append(f"{where}.of: expected m, n or p, got {_got(ask.get('of'))}")
+    if quantity == "gradient_terms" and ask.get("tensor", "W_hh") not in ("W_hh", "W_xh",
+                                                                           "W_hy"):
+        errors.append(f"{where}.tensor: expected W_hh, W_xh or W_hy, got "
+                      f"{_got(ask.get('tensor'))}")
     if quantity == "forward" and ask.get("of") not in FORWARD_VALUES:
         errors.append(f"{where}.of: expected one of {', '.join(FORWARD_VALUES)}, "
                       f"got {_got(ask.get('of'))}")

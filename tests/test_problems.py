@@ -17,11 +17,13 @@ def make(params, ask, question="Q {m} {n}"):
 def test_enough_shipped_templates_covering_every_topic():
     assert len(TEMPLATES) >= 30
     skills = {t.skill for t in TEMPLATES.values()}
-    assert {"shapes", "counts", "time", "inverse", "gated", "conventions", "forward"} <= skills
+    assert {"shapes", "counts", "time", "inverse", "gated", "conventions", "forward",
+            "bptt"} <= skills
     quantities = {t.ask["quantity"] for t in TEMPLATES.values()}
     assert quantities == {"shape", "parameters", "total", "size", "T_changes_count",
                           "activation_changes_count", "steps", "recurrent_applications",
-                          "hidden_states", "multiply_adds", "forward"}
+                          "hidden_states", "multiply_adds", "forward", "gradient",
+                          "gradient_factor", "stored_values", "gradient_terms"}
 
 
 @pytest.mark.parametrize("template_id", sorted(TEMPLATES))
@@ -155,3 +157,24 @@ def test_problem_as_dict_is_complete():
                       "solution"}
     assert d["answer"]["kind"] == "shape" and isinstance(d["answer"]["value"], list)
     assert isinstance(generate(TEMPLATES["shape-wxh"], 3), Problem)
+
+
+def test_bptt_misconceptions_are_named():
+    p = fixed({"quantity": "gradient_factor"}, m=1, n=1, T=5, bias=False)
+    w = float(p.solution.split("w = ")[1].split()[0])  # the drawn recurrent weight
+    assert p.answer == pytest.approx(round(w ** 5, p.decimals))
+    assert named(p, f"{w * 5:g}") == "factor-multiplied"
+    p = fixed({"quantity": "stored_values"}, m=3, n=10, T=20)
+    assert p.answer == 21 * 10 and named(p, "200") == "stored-h0-left-out"
+    p = fixed({"quantity": "stored_values"}, m=3, n=10, T=20, cell="lstm")
+    assert p.answer == 21 * 20  # hidden and cell states
+    p = fixed({"quantity": "gradient_terms", "tensor": "W_xh"}, m=3, n=10, p=2, T=20)
+    assert p.answer == 20 and named(p, "1") == "one-term-only"
+    t = TEMPLATES["bptt-gradient-u-tanh"]
+    ids = set()
+    for seed in range(30):
+        p = generate(t, seed)
+        for w in p.wrong_answers:
+            assert grade(p, f"{w.value}").misconception.id == w.id
+            ids.add(w.id)
+    assert ids == {"gradient-last-term-only", "gradient-no-slope"}

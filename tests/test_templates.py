@@ -61,7 +61,7 @@ def test_every_error_names_file_and_field(tmp_path):
         "layers, proj_size, cell, convention, layout, activation, bidirectional, bias, "
         "reset_after)",
         "counts.yaml: templates[1].question: placeholder {m.__class__} may only name a value of "
-        "this template (W_hh, W_hy, W_xh, cell, colour, m, n, p, total, total_with_bias, "
+        "this template (W_hh, W_hy, W_xh, cell, colour, m, n, p, target, total, total_with_bias, "
         "total_without_bias, x_1, x_2, x_3); use {{ and }} for literal braces",
         "counts.yaml: templates[1].ask.tensor: not an option of quantity total",
         "counts.yaml: templates[2]: missing required key skill",
@@ -72,7 +72,8 @@ def test_every_error_names_file_and_field(tmp_path):
         "1,000,000,000, got [1, 99999999999]",
         "counts.yaml: templates[2].ask.quantity: expected one of shape, parameters, total, size, "
         "T_changes_count, activation_changes_count, steps, recurrent_applications, "
-        "hidden_states, multiply_adds, forward, got 'volume'",
+        "hidden_states, multiply_adds, forward, gradient, gradient_factor, stored_values, "
+        "gradient_terms, got 'volume'",
     ]
 
 
@@ -88,7 +89,7 @@ def test_unknown_placeholder_is_rejected(tmp_path):
     body = GOOD.replace("how many parameters?", "{secret}?")
     assert errors_of(tmp_path, body) == [
         "counts.yaml: templates[0].question: placeholder {secret} is not a value of this "
-        "template (allowed: W_hh, W_hy, W_xh, m, n, p, total, total_with_bias, "
+        "template (allowed: W_hh, W_hy, W_xh, m, n, p, target, total, total_with_bias, "
         "total_without_bias, x_1, x_2, x_3)"]
 
 

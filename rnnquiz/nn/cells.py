@@ -1,11 +1,16 @@
-"""One time step of each cell, in canonical gate order (LSTM i, f, g, o; GRU r, z, n).
+"""One time step of each cell, forward and backward side by side, in canonical gate order
+(LSTM i, f, g, o; GRU r, z, n).
 
-The parameter objects in ``rnnquiz.nn.params`` turn their own tensors into the two projections
-a step needs, so the same step serves every convention:
+The parameter objects in ``rnnquiz.nn.params`` turn their own tensors into the projections a
+step needs, and take the projections' gradients back, so one step serves every convention:
 
-- ``xp``: (batch, G*n) the input projection of this step, input-side biases included;
-- ``params.recur(h, blocks)``: (batch, len(blocks)*n) the recurrent projection of ``h`` for the
-  given canonical gate blocks, recurrent-side biases included.
+- ``xp``: (batch, G*n) this step's input projection, input-side biases included;
+- ``params.recur(h, blocks)``: (batch, len(blocks)*n), the recurrent projection of ``h`` for
+  the given canonical blocks, recurrent-side biases included; ``params.recur_backward(h,
+  blocks, d)`` accumulates its weight gradients and returns dh.
+
+Each ``*_step`` returns the new state and a cache; each ``*_step_backward`` takes the gradient
+flowing into the new state and the cache, and returns (dxp, gradient into the old state).
 """
 
 from __future__ import annotations
@@ -14,13 +19,9 @@ import numpy as np
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic function, computed without overflow for large |z|."""
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out
+    """Logistic function as 0.5 * (1 + tanh(z / 2)): the same function, one vectorised call,
+    and no overflow for large |z| (1 / (1 + exp(-z)) overflows exp for z < -709)."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
 def relu(z: np.ndarray) -> np.ndarray:
@@ -30,40 +31,102 @@ def relu(z: np.ndarray) -> np.ndarray:
 ACTIVATIONS = {"tanh": np.tanh, "sigmoid": sigmoid, "relu": relu, "identity": lambda z: z}
 
 
-def rnn_step(xp, h, params, activation="tanh"):
-    """h_t = phi(W_xh x_t + b + W_hh h_{t-1}); xp, h: (batch, n) -> (batch, n)."""
-    return ACTIVATIONS[activation](xp + params.recur(h, (0,)))
+def activation_grad(name: str, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """d phi(a) / da, from the pre-activation ``a`` and the output ``out``."""
+    if name == "tanh":
+        return 1.0 - out * out
+    if name == "sigmoid":
+        return out * (1.0 - out)
+    if name == "relu":
+        return (a > 0).astype(a.dtype)
+    return np.ones_like(a)
 
+
+# --- vanilla RNN ------------------------------------------------------------------------------
+
+def rnn_step(xp, h, params, activation="tanh"):
+    """h_t = phi(W_xh x_t + b + W_hh h_(t-1)); xp, h: (batch, n) -> (h_t, cache)."""
+    a = xp + params.recur(h, (0,))
+    h_new = ACTIVATIONS[activation](a)
+    return h_new, (h, a, h_new, activation)
+
+
+def rnn_step_backward(dh, cache, params):
+    """dh: (batch, n) into h_t -> (dxp (batch, n), dh_(t-1))."""
+    h_prev, a, h_new, activation = cache
+    da = dh * activation_grad(activation, a, h_new)
+    return da, params.recur_backward(h_prev, (0,), da)
+
+
+# --- LSTM -------------------------------------------------------------------------------------
 
 def lstm_step(xp, h, c, params):
-    """LSTM step; xp: (batch, 4n), h: (batch, n or r), c: (batch, n) -> (h, c)."""
+    """xp: (batch, 4n), h: (batch, n or r), c: (batch, n) -> (h_t, c_t, cache)."""
     n = c.shape[-1]
     z = xp + params.recur(h, (0, 1, 2, 3))
     i = sigmoid(z[:, :n])
     f = sigmoid(z[:, n:2 * n])
     g = np.tanh(z[:, 2 * n:3 * n])
     o = sigmoid(z[:, 3 * n:])
-    c = f * c + i * g
-    h = params.project(o * np.tanh(c))
-    return h, c
+    c_new = f * c + i * g
+    tc = np.tanh(c_new)
+    m = o * tc
+    h_new = params.project(m)
+    return h_new, c_new, (h, c, i, f, g, o, tc, m)
 
+
+def lstm_step_backward(dh, dc, cache, params):
+    """dh into h_t, dc into c_t -> (dxp (batch, 4n), dh_(t-1), dc_(t-1))."""
+    h_prev, c_prev, i, f, g, o, tc, m = cache
+    dm = params.project_backward(m, dh)
+    do = dm * tc
+    dc = dc + dm * o * (1.0 - tc * tc)
+    dz = np.concatenate([dc * g * i * (1.0 - i), dc * c_prev * f * (1.0 - f),
+                         dc * i * (1.0 - g * g), do * o * (1.0 - o)], axis=-1)
+    return dz, params.recur_backward(h_prev, (0, 1, 2, 3), dz), dc * f
+
+
+# --- GRU --------------------------------------------------------------------------------------
 
 def gru_step(xp, h, params, reset_after):
-    """GRU step; xp: (batch, 3n), h: (batch, n) -> (batch, n).
+    """xp: (batch, 3n), h: (batch, n) -> (h_t, cache).
 
     reset_after (PyTorch, Keras default): n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
     reset before (Cho et al., textbook, Keras reset_after=False):
     n = tanh(W_in x + b_n + W_hn (r * h)).
+    h_t = z * h_(t-1) + (1 - z) * n.
     """
     n = h.shape[-1]
     if reset_after:
         hp = params.recur(h, (0, 1, 2))
         r = sigmoid(xp[:, :n] + hp[:, :n])
         z = sigmoid(xp[:, n:2 * n] + hp[:, n:2 * n])
-        cand = np.tanh(xp[:, 2 * n:] + r * hp[:, 2 * n:])
+        hn = hp[:, 2 * n:]
+        cand = np.tanh(xp[:, 2 * n:] + r * hn)
+        rh = None
     else:
         hp = params.recur(h, (0, 1))
         r = sigmoid(xp[:, :n] + hp[:, :n])
         z = sigmoid(xp[:, n:2 * n] + hp[:, n:2 * n])
-        cand = np.tanh(xp[:, 2 * n:] + params.recur(r * h, (2,)))
-    return z * h + (1.0 - z) * cand
+        rh = r * h
+        hn = None
+        cand = np.tanh(xp[:, 2 * n:] + params.recur(rh, (2,)))
+    return z * h + (1.0 - z) * cand, (h, r, z, cand, hn, rh, reset_after)
+
+
+def gru_step_backward(dh, cache, params):
+    """dh into h_t -> (dxp (batch, 3n), dh_(t-1))."""
+    h_prev, r, z, cand, hn, rh, reset_after = cache
+    dz = dh * (h_prev - cand) * z * (1.0 - z)
+    dn = dh * (1.0 - z) * (1.0 - cand * cand)
+    dh_prev = dh * z
+    if reset_after:
+        dr = dn * hn * r * (1.0 - r)
+        dh_prev = dh_prev + params.recur_backward(
+            h_prev, (0, 1, 2), np.concatenate([dr, dz, dn * r], axis=-1))
+    else:
+        drh = params.recur_backward(rh, (2,), dn)
+        dr = drh * h_prev * r * (1.0 - r)
+        dh_prev = dh_prev + drh * r + params.recur_backward(
+            h_prev, (0, 1), np.concatenate([dr, dz], axis=-1))
+    return np.concatenate([dr, dz, dn], axis=-1), dh_prev

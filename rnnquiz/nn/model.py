@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnquiz.nn.cells import ACTIVATIONS, gru_step, lstm_step, rnn_step
+from rnnquiz.nn.cells import (
+    ACTIVATIONS,
+    activation_grad,
+    gru_step,
+    gru_step_backward,
+    lstm_step,
+    lstm_step_backward,
+    rnn_step,
+    rnn_step_backward,
+)
 from rnnquiz.nn.params import KerasLayer, PyTorchLayer, TextbookLayer
 
 KERAS_NAMES = {"rnn": "simple_rnn", "lstm": "lstm", "gru": "gru"}
@@ -131,49 +140,180 @@ class Model:
 
     # --- forward --------------------------------------------------------------------------
 
-    def _run(self, params, xs):
-        """One layer, one direction. xs: (T, batch, ins) -> hidden states (T, batch, width)."""
+    def _run(self, params, xs, h0=None, c0=None, caches=None):
+        """One layer, one direction. xs: (T, batch, ins) -> hidden states (T, batch, width).
+
+        h0: (batch, width) and c0: (batch, n) initial states (zeros when None); when
+        ``caches`` is a list, each step's cache is appended to it for the backward pass.
+        """
         T, batch = xs.shape[:2]
         # The input projection of all T steps in one matrix product.
         xp = params.input_proj(xs.reshape(T * batch, -1)).reshape(T, batch, -1)
         width = self.proj_size or self.n
-        h = np.zeros((batch, width), dtype=xs.dtype)
-        c = np.zeros((batch, self.n), dtype=xs.dtype)
+        h = np.zeros((batch, width), dtype=xs.dtype) if h0 is None else h0
+        c = np.zeros((batch, self.n), dtype=xs.dtype) if c0 is None else c0
         hs = np.empty((T, batch, width), dtype=xs.dtype)
         for t in range(T):
             if self.cell == "rnn":
-                h = rnn_step(xp[t], h, params, self.activation)
+                h, cache = rnn_step(xp[t], h, params, self.activation)
             elif self.cell == "lstm":
-                h, c = lstm_step(xp[t], h, c, params)
+                h, c, cache = lstm_step(xp[t], h, c, params)
             else:
-                h = gru_step(xp[t], h, params, self.reset_after)
+                h, cache = gru_step(xp[t], h, params, self.reset_after)
             hs[t] = h
+            if caches is not None:
+                caches.append(cache)
         return hs
 
-    def hidden(self, xs) -> np.ndarray:
-        """The last layer's outputs, both directions concatenated: (T, batch, D*n)."""
+    def _run_backward(self, params, xs, caches, dhs):
+        """Backpropagation through time for one layer and direction.
+
+        xs: (T, batch, ins) its inputs, dhs: (T, batch, width) the gradient reaching each h_t
+        from above. Accumulates the parameters' gradients; returns (dxs (T, batch, ins),
+        dh0 (batch, width), dc0 (batch, n) or None, dxp (T, batch, G*n), dh_into
+        (T, batch, width): the total gradient into each h_t, from above and from t+1).
+        """
+        T, batch = xs.shape[:2]
+        dxp = np.empty((T, batch, self.layers_gates * self.n), dtype=xs.dtype)
+        dh_into = np.empty_like(dhs)
+        dh = np.zeros_like(dhs[0])
+        dc = np.zeros((batch, self.n), dtype=xs.dtype) if self.cell == "lstm" else None
+        for t in reversed(range(T)):
+            dh = dh + dhs[t]
+            dh_into[t] = dh
+            if self.cell == "rnn":
+                dxp[t], dh = rnn_step_backward(dh, caches[t], params)
+            elif self.cell == "lstm":
+                dxp[t], dh, dc = lstm_step_backward(dh, dc, caches[t], params)
+            else:
+                dxp[t], dh = gru_step_backward(dh, caches[t], params)
+        dxs = params.input_proj_backward(xs.reshape(T * batch, -1), dxp.reshape(T * batch, -1))
+        return dxs.reshape(xs.shape), dh, dc, dxp, dh_into
+
+    @property
+    def layers_gates(self) -> int:
+        return {"rnn": 1, "lstm": 4, "gru": 3}[self.cell]
+
+    @staticmethod
+    def _initial(state, k, dtype):
+        """Layer-direction k's slice of an (L*D, batch, .) initial state, or None."""
+        return None if state is None else np.asarray(state, dtype=dtype)[k]
+
+    def hidden(self, xs, h0=None, c0=None, record=None) -> np.ndarray:
+        """The last layer's outputs, both directions concatenated: (T, batch, D*n).
+
+        h0: (L*D, batch, width), c0: (L*D, batch, n), ordered like PyTorch (layer by layer,
+        forward before backward). ``record``, a list, receives each layer-direction's
+        (params, inputs, caches) for ``backward``.
+        """
         seq = np.asarray(xs)
+        k = 0
         for layer in self.layers:
-            outs = [self._run(layer[0], seq)]
-            if len(layer) == 2:
-                outs.append(self._run(layer[1], seq[::-1])[::-1])
+            outs = []
+            for d, params in enumerate(layer):
+                inputs = seq if d == 0 else seq[::-1]
+                caches = [] if record is not None else None
+                h_init = self._initial(h0, k, seq.dtype)
+                c_init = self._initial(c0, k, seq.dtype)
+                hs = self._run(params, inputs, h_init, c_init, caches)
+                if record is not None:
+                    record.append((params, inputs, caches))
+                outs.append(hs if d == 0 else hs[::-1])
+                k += 1
             seq = np.concatenate(outs, axis=-1)
         return seq
 
-    def forward(self, xs) -> np.ndarray:
+    def _head_forward(self, hs):
+        w = self.head[0][1]
+        self.head_macs += hs.shape[0] * hs.shape[1] * w.size
+        o = hs @ (w.T if self.layout == "out-in" else w)
+        if self.bias:
+            o = o + self.head[1][1]
+        return o, ACTIVATIONS[self.output_activation](o)
+
+    def forward(self, xs, h0=None, c0=None) -> np.ndarray:
         """xs: (T, batch, m) -> (T, batch, p) with an output layer, else (T, batch, D*n)."""
+        xs = self._check(xs)
+        hs = self.hidden(xs, h0, c0)
+        return self._head_forward(hs)[1] if self.head else hs
+
+    def _check(self, xs):
         xs = np.asarray(xs)
         if xs.ndim != 3 or xs.shape[-1] != self.m:
             raise ValueError(f"xs must be (T, batch, m={self.m}), got {xs.shape}")
-        hs = self.hidden(xs)
+        return xs
+
+    # --- backpropagation through time -----------------------------------------------------
+
+    def forward_cache(self, xs, h0=None, c0=None):
+        """(outputs, cache): the forward pass, keeping what ``backward`` needs."""
+        xs = self._check(xs)
+        record = []
+        hs = self.hidden(xs, h0, c0, record)
+        cache = {"record": record, "hs": hs, "xs": xs}
         if not self.head:
-            return hs
-        w = self.head[0][1]
-        self.head_macs += hs.shape[0] * hs.shape[1] * w.size
-        ys = hs @ (w.T if self.layout == "out-in" else w)
-        if self.bias:
-            ys = ys + self.head[1][1]
-        return ACTIVATIONS[self.output_activation](ys)
+            return hs, cache
+        o, ys = self._head_forward(hs)
+        cache.update(o=o, ys=ys)
+        return ys, cache
+
+    def backward(self, cache, d_outputs) -> dict:
+        """Gradients of a loss whose gradient w.r.t. the outputs is ``d_outputs``.
+
+        d_outputs: (T, batch, p) (or (T, batch, D*n) without an output layer). Returns a dict
+        keyed like the parameters, plus ``h0`` (L*D, batch, width) and, for an LSTM, ``c0``
+        (L*D, batch, n): the gradients into the initial states. ``cache["steps"]`` receives,
+        per layer-direction, the gradient into each h_t and each step's projections' gradient.
+        """
+        hs = cache["hs"]
+        grads = {}
+        if self.head:
+            o, ys = cache["o"], cache["ys"]
+            d_o = np.asarray(d_outputs) * activation_grad(self.output_activation, o, ys)
+            flat_h = hs.reshape(-1, hs.shape[-1])
+            flat_d = d_o.reshape(-1, d_o.shape[-1])
+            w = self.head[0][1]
+            grads[self.head[0][0]] = flat_d.T @ flat_h if self.layout == "out-in" \
+                else flat_h.T @ flat_d
+            if self.bias:
+                grads[self.head[1][0]] = flat_d.sum(axis=0)
+            d_seq = d_o @ (w if self.layout == "out-in" else w.T)
+        else:
+            d_seq = np.asarray(d_outputs, dtype=hs.dtype)
+        record = cache["record"]
+        per = len(self.layers[0])
+        width = self.proj_size or self.n
+        dh0 = [None] * len(record)
+        dc0 = [None] * len(record)
+        steps = [None] * len(record)
+        for li in reversed(range(len(self.layers))):
+            d_in = 0.0
+            for d in range(per):
+                k = li * per + d
+                params, inputs, caches = record[k]
+                part = d_seq[..., d * width:(d + 1) * width]
+                if d == 1:
+                    part = part[::-1]
+                params.zero_grad()
+                dxs, dh0[k], dc0[k], dxp, dh_into = self._run_backward(params, inputs, caches,
+                                                                       part)
+                grads.update(params.grads)
+                steps[k] = {"dh": dh_into, "dxp": dxp, "from_above": part}
+                d_in = d_in + (dxs if d == 0 else dxs[::-1])
+            d_seq = d_in
+        grads["h0"] = np.stack(dh0)
+        if self.cell == "lstm":
+            grads["c0"] = np.stack(dc0)
+        cache["steps"] = steps
+        cache["dxs"] = d_seq
+        return grads
+
+    def loss_and_grads(self, xs, targets, h0=None, c0=None):
+        """Squared-error loss 0.5 * sum((outputs - targets)^2) over every step, and its
+        gradients (see ``backward``)."""
+        ys, cache = self.forward_cache(xs, h0, c0)
+        diff = ys - np.asarray(targets, dtype=ys.dtype)
+        return 0.5 * float(np.sum(diff * diff)), self.backward(cache, diff)
 
 
 def build_model(net, *, rng=None, dtype=np.float64, allocate=True, activation="tanh",

@@ -21,6 +21,40 @@ class _Layer:
     def __init__(self):
         self._named = []
         self.macs = 0  # multiply-adds performed by this layer's matrix products so far
+        self.grads = {}
+        self._rows = {}
+
+    def zero_grad(self):
+        """Fresh zero gradients, keyed like the parameters."""
+        self.grads = {name: np.zeros(a.shape, dtype=a.dtype) for name, a in self._named}
+        self._bind_grads()
+
+    def _bind_grads(self):
+        """Point the subclass's gradient handles at ``self.grads``."""
+
+    def recur_backward(self, h, blocks, d):
+        """h: the state the projection read, d: (batch, len(blocks)*n) its gradient -> dh;
+        accumulates the recurrent weight (and bias) gradients."""
+        self._recur_grad(blocks, h, d)
+        return self._recur_dh(blocks, d)
+
+    def _span(self, storage_blocks, n):
+        """(slice, perm) for gate blocks given in storage order.
+
+        The blocks a step asks for are always one contiguous run in storage, so the weights are
+        taken as a slice (a view, no copy); ``perm`` (or None) reorders the product's columns
+        when storage order differs from the order asked for (Keras's z, r vs r, z).
+        """
+        key = tuple(storage_blocks)
+        if key not in self._rows:
+            lo, hi = min(key), max(key) + 1
+            if sorted(key) != list(range(lo, hi)):
+                raise ValueError(f"gate blocks {key} are not contiguous")
+            perm = None
+            if list(key) != sorted(key):
+                perm = np.concatenate([np.arange((k - lo) * n, (k - lo + 1) * n) for k in key])
+            self._rows[key] = (slice(lo * n, hi * n), perm)
+        return self._rows[key]
 
     def _add(self, name, array):
         self._named.append((name, array))
@@ -33,6 +67,10 @@ class _Layer:
     def project(self, h):
         """The LSTM projection h -> W_hr h; the identity when there is none."""
         return h
+
+    def project_backward(self, m, dh):
+        """Gradient through ``project``: dh into its output -> gradient into its input m."""
+        return dh
 
     def _mm(self, x, w):
         """x @ w, counting its multiply-adds: rows of x times the elements of w."""
@@ -52,11 +90,20 @@ class TextbookLayer(_Layer):
         super().__init__()
         self.n, self.layout, self.bias = n, layout, bias
         self.wx, self.wh, self.b = [], [], []
+        self.names = []  # (W_x?, W_h?, b_? or None) per gate
         for letter in self.LETTERS[cell]:
-            self.wx.append(self._add(f"W_x{letter}{suffix}", make(self._shape(n, ins))))
-            self.wh.append(self._add(f"W_h{letter}{suffix}", make(self._shape(n, n))))
+            names = (f"W_x{letter}{suffix}", f"W_h{letter}{suffix}",
+                     f"b_{letter}{suffix}" if bias else None)
+            self.names.append(names)
+            self.wx.append(self._add(names[0], make(self._shape(n, ins))))
+            self.wh.append(self._add(names[1], make(self._shape(n, n))))
             if bias:
-                self.b.append(self._add(f"b_{letter}{suffix}", make((n,))))
+                self.b.append(self._add(names[2], make((n,))))
+
+    def _bind_grads(self):
+        self.gwx = [self.grads[x] for x, _, _ in self.names]
+        self.gwh = [self.grads[h] for _, h, _ in self.names]
+        self.gb = [self.grads[b] for _, _, b in self.names if b]
 
     def _shape(self, out_dim, in_dim):
         return (out_dim, in_dim) if self.layout == "out-in" else (in_dim, out_dim)
@@ -75,6 +122,38 @@ class TextbookLayer(_Layer):
         """h: (batch, n) -> (batch, len(blocks)*n); textbooks put no bias on this side."""
         return np.concatenate([self._apply(h, self.wh[k]) for k in blocks], axis=-1)
 
+    def _grad_in(self, x, d, w, gw):
+        """Accumulate the gradient of x·w (either layout) into gw; return dx."""
+        if self.layout == "out-in":
+            gw += d.T @ x
+            return d @ w
+        gw += x.T @ d
+        return d @ w.T
+
+    def input_proj_backward(self, x, dxp):
+        """x: (N, ins), dxp: (N, G*n) -> dx (N, ins); accumulates W_x? and b_? gradients."""
+        n = self.n
+        dx = 0.0
+        for k, w in enumerate(self.wx):
+            d = dxp[:, k * n:(k + 1) * n]
+            dx = dx + self._grad_in(x, d, w, self.gwx[k])
+            if self.bias:
+                self.gb[k] += d.sum(axis=0)
+        return dx
+
+    def _recur_dh(self, blocks, d):
+        n, dh = self.n, 0.0
+        for j, k in enumerate(blocks):
+            w = self.wh[k]
+            dh = dh + d[:, j * n:(j + 1) * n] @ (w if self.layout == "out-in" else w.T)
+        return dh
+
+    def _recur_grad(self, blocks, h, d):
+        n = self.n
+        for j, k in enumerate(blocks):
+            dk = d[:, j * n:(j + 1) * n]
+            self.gwh[k] += dk.T @ h if self.layout == "out-in" else h.T @ dk
+
 
 class PyTorchLayer(_Layer):
     """torch.nn.RNN/LSTM/GRU storage: stacked gate blocks, (out, in), two biases."""
@@ -90,6 +169,15 @@ class PyTorchLayer(_Layer):
             self.b_ih = self._add(f"bias_ih{suffix}", make((g * n,)))
             self.b_hh = self._add(f"bias_hh{suffix}", make((g * n,)))
         self.w_hr = self._add(f"weight_hr{suffix}", make((proj_size, n))) if proj_size else None
+        self.suffix = suffix
+
+    def _bind_grads(self):
+        sfx = self.suffix
+        self.g_ih, self.g_hh = self.grads[f"weight_ih{sfx}"], self.grads[f"weight_hh{sfx}"]
+        if self.bias:
+            self.g_bih, self.g_bhh = self.grads[f"bias_ih{sfx}"], self.grads[f"bias_hh{sfx}"]
+        if self.w_hr is not None:
+            self.g_hr = self.grads[f"weight_hr{sfx}"]
 
     def input_proj(self, x):
         """x: (N, ins) -> (N, G*n) = x W_ih^T + b_ih."""
@@ -98,13 +186,35 @@ class PyTorchLayer(_Layer):
 
     def recur(self, h, blocks):
         """h: (batch, n or r) -> (batch, len(blocks)*n) = h W_hh[blocks]^T + b_hh[blocks]."""
-        n = self.n
-        rows = np.concatenate([np.arange(k * n, (k + 1) * n) for k in blocks])
+        rows, _ = self._span(blocks, self.n)  # canonical order is PyTorch's own
         out = self._mm(h, self.w_hh[rows].T)
         return out + self.b_hh[rows] if self.bias else out
 
     def project(self, h):
         return h if self.w_hr is None else self._mm(h, self.w_hr.T)
+
+    def input_proj_backward(self, x, dxp):
+        """x: (N, ins), dxp: (N, G*n) -> dx; accumulates weight_ih and bias_ih gradients."""
+        self.g_ih += dxp.T @ x
+        if self.bias:
+            self.g_bih += dxp.sum(axis=0)
+        return dxp @ self.w_ih
+
+    def _recur_dh(self, blocks, d):
+        rows, _ = self._span(blocks, self.n)
+        return d @ self.w_hh[rows]
+
+    def _recur_grad(self, blocks, h, d):
+        rows, _ = self._span(blocks, self.n)
+        self.g_hh[rows] += d.T @ h
+        if self.bias:
+            self.g_bhh[rows] += d.sum(axis=0)
+
+    def project_backward(self, m, dh):
+        if self.w_hr is None:
+            return dh
+        self.g_hr += dh.T @ m
+        return dh @ self.w_hr
 
 
 class KerasLayer(_Layer):
@@ -124,27 +234,69 @@ class KerasLayer(_Layer):
         self.kernel = self._add(f"{prefix}/kernel", make((ins, g * n)))
         self.recurrent_kernel = self._add(f"{prefix}/recurrent_kernel", make((n, g * n)))
         self.b_in = self.b_rec = None
+        self.prefix, self.two_rows = prefix, bias and cell == "gru" and reset_after
         if bias:
-            if cell == "gru" and reset_after:
+            if self.two_rows:
                 b = self._add(f"{prefix}/bias", make((2, g * n)))
                 self.b_in, self.b_rec = b[0], b[1]
             else:
                 self.b_in = self._add(f"{prefix}/bias", make((g * n,)))
 
+    def _bind_grads(self):
+        pre = self.prefix
+        self.g_k = self.grads[f"{pre}/kernel"]
+        self.g_rk = self.grads[f"{pre}/recurrent_kernel"]
+        self.g_bin = self.g_brec = None
+        if self.bias:
+            gb = self.grads[f"{pre}/bias"]
+            self.g_bin, self.g_brec = (gb[0], gb[1]) if self.two_rows else (gb, None)
+
     def _cols(self, blocks):
-        n = self.n
-        return np.concatenate([np.arange(self.order[k] * n, (self.order[k] + 1) * n)
-                               for k in blocks])
+        """(slice, perm) of canonical ``blocks`` in Keras's storage (see ``_span``)."""
+        return self._span([self.order[k] for k in blocks], self.n)
 
     def input_proj(self, x):
         """x: (N, ins) -> (N, G*n) in canonical order = (x kernel + b_in)[:, reordered]."""
         out = self._mm(x, self.kernel)
         if self.b_in is not None:
             out = out + self.b_in
-        return out[:, self._cols(range(len(self.order)))]
+        _, perm = self._cols(range(len(self.order)))
+        return out if perm is None else out[:, perm]
 
     def recur(self, h, blocks):
         """h: (batch, n) -> (batch, len(blocks)*n) = h recurrent_kernel[:, blocks] (+ b_rec)."""
-        cols = self._cols(blocks)
+        cols, perm = self._cols(blocks)
         out = self._mm(h, self.recurrent_kernel[:, cols])
-        return out if self.b_rec is None else out + self.b_rec[cols]
+        if self.b_rec is not None:
+            out = out + self.b_rec[cols]
+        return out if perm is None else out[:, perm]
+
+    def input_proj_backward(self, x, dxp):
+        """x: (N, ins), dxp: (N, G*n) canonical -> dx; kernel and input-bias gradients."""
+        _, perm = self._cols(range(len(self.order)))
+        dk = dxp
+        if perm is not None:
+            dk = np.empty_like(dxp)
+            dk[:, perm] = dxp
+        self.g_k += x.T @ dk
+        if self.g_bin is not None:
+            self.g_bin += dk.sum(axis=0)
+        return dk @ self.kernel.T
+
+    def _storage_order(self, blocks, d):
+        cols, perm = self._cols(blocks)
+        if perm is not None:
+            storage = np.empty_like(d)
+            storage[:, perm] = d
+            d = storage
+        return cols, d
+
+    def _recur_dh(self, blocks, d):
+        cols, d = self._storage_order(blocks, d)
+        return d @ self.recurrent_kernel[:, cols].T
+
+    def _recur_grad(self, blocks, h, d):
+        cols, d = self._storage_order(blocks, d)
+        self.g_rk[:, cols] += h.T @ d
+        if self.g_brec is not None:
+            self.g_brec[cols] += d.sum(axis=0)

@@ -1,0 +1,123 @@
+"""Forward + BPTT speed of the NumPy model: batch 32, T 64, m 64, n 256, float32 and float64.
+
+Prints the time per sequence for the model (input projection of all steps in one matrix
+product, the batch in every product), for a plain per-step Python loop over one sequence at a
+time, and for torch.nn's CPU RNN when PyTorch is installed. Goal (issue 5): within 1.5x of
+the framework.
+
+    python benchmarks/bptt_speed.py [--repeats 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+# One thread for NumPy's BLAS as for torch: the figures compare code, not core counts.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+
+from rnnquiz.network import Network  # noqa: E402
+from rnnquiz.nn import build_model  # noqa: E402
+
+B, T, M, N = 32, 64, 64, 256
+
+
+def best_of(fn, repeats):
+    fn()  # warm up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def model_step(cell, dtype):
+    model = build_model(Network(M, N, cell=cell, convention="pytorch"),
+                        rng=np.random.default_rng(0), dtype=dtype)
+    rng = np.random.default_rng(1)
+    xs = rng.standard_normal((T, B, M)).astype(dtype)
+    targets = rng.standard_normal((T, B, N)).astype(dtype)
+    return lambda: model.loss_and_grads(xs, targets)
+
+
+def plain_loop(dtype):
+    """The textbook loop: one sequence, one step, one matrix-vector product at a time."""
+    rng = np.random.default_rng(0)
+    w_xh = (rng.standard_normal((N, M)) / 16).astype(dtype)
+    w_hh = (rng.standard_normal((N, N)) / 16).astype(dtype)
+    b = np.zeros(N, dtype)
+    xs = rng.standard_normal((B, T, M)).astype(dtype)
+    targets = rng.standard_normal((B, T, N)).astype(dtype)
+
+    def run():
+        dw_xh, dw_hh, db = np.zeros_like(w_xh), np.zeros_like(w_hh), np.zeros_like(b)
+        for s in range(B):
+            hs = [np.zeros(N, dtype)]
+            for t in range(T):
+                hs.append(np.tanh(w_xh @ xs[s, t] + w_hh @ hs[-1] + b))
+            dh = np.zeros(N, dtype)
+            for t in reversed(range(T)):
+                dh = dh + (hs[t + 1] - targets[s, t])
+                da = dh * (1 - hs[t + 1] ** 2)
+                dw_xh += np.outer(da, xs[s, t])
+                dw_hh += np.outer(da, hs[t])
+                db += da
+                dh = w_hh.T @ da
+        return dw_xh, dw_hh, db
+
+    return run
+
+
+def torch_step(cell, dtype):
+    import torch
+
+    torch.manual_seed(0)
+    cls = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
+    tdtype = torch.float32 if dtype == np.float32 else torch.float64
+    rnn = cls(M, N).to(tdtype)
+    xs = torch.randn(T, B, M, dtype=tdtype)
+    targets = torch.randn(T, B, N, dtype=tdtype)
+
+    def run():
+        rnn.zero_grad()
+        out, _ = rnn(xs)
+        (0.5 * ((out - targets) ** 2).sum()).backward()
+
+    return run
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    repeats = parser.parse_args().repeats
+    try:
+        import torch
+        torch.set_num_threads(1)
+    except ImportError:
+        torch = None
+    print(f"forward + BPTT, batch {B}, T {T}, m {M}, n {N}; time per sequence "
+          f"(best of {repeats}, one thread each)")
+    for dtype in (np.float32, np.float64):
+        name = np.dtype(dtype).name
+        for cell in ("rnn", "lstm", "gru"):
+            ours, _ = best_of(model_step(cell, dtype), repeats)
+            line = f"{name:<8} {cell:<5} rnnquiz {1e3 * ours / B:8.3f} ms"
+            if torch is not None:
+                theirs, _ = best_of(torch_step(cell, dtype), repeats)
+                line += (f"   torch {1e3 * theirs / B:8.3f} ms   ratio {ours / theirs:5.2f}x "
+                         "(goal <= 1.5x)")
+            else:
+                line += "   torch not installed: no framework figure"
+            print(line)
+        loop, _ = best_of(plain_loop(dtype), max(1, repeats // 2))
+        print(f"{name:<8} rnn   plain per-step Python loop {1e3 * loop / B:8.3f} ms")
+
+
+if __name__ == "__main__":
+    main()
