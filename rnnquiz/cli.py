@@ -371,31 +371,17 @@ def validate(paths, seeds):
     Example:
       rnnquiz validate my-problems/ --seeds 100
     """
-    from rnnquiz.problems import ProblemError, generate
     from rnnquiz.resources import problems_dir
-    from rnnquiz.templates import load_templates, yaml_files
+    from rnnquiz.validate import validate_paths
 
-    paths = paths or (str(problems_dir()),)
-    errors = []
-    for path in paths:
-        if not os.path.exists(path):
-            errors.append(f"{path}: no such file or folder")
-    files = yaml_files([p for p in paths if os.path.exists(p)])
-    templates, schema_errors = load_templates(files)
-    errors += schema_errors
-    for template in templates:
-        for seed in range(seeds):
-            try:
-                generate(template, seed)
-            except ProblemError as e:
-                errors.append(f"{template.source}: {template.id}: {e}")
-                break
-    for error in errors:
+    report = validate_paths(paths or (str(problems_dir()),), seeds)
+    for error in report.errors:
         click.echo(error, err=True)
-    if errors:
-        raise click.ClickException(f"{len(errors)} error(s) in {len(files)} file(s)")
-    click.echo(f"ok: {len(templates)} templates in {len(files)} file(s), each rendered and "
-               f"checked with {seeds} seeds")
+    if report.errors:
+        raise click.ClickException(f"{len(report.errors)} error(s) in {len(report.files)} "
+                                   "file(s)")
+    click.echo(f"ok: {len(report.templates)} templates in {len(report.files)} file(s), each "
+               f"rendered and checked with {seeds} seeds")
 
 
 @cli.command(name="list")
@@ -475,23 +461,6 @@ def trace(weights_file, seed, m, n, p, T, activation, backward, as_json):
 EXPORT_FORMATS = ("markdown", "json", "gift", "moodle", "anki")
 
 
-def _write_atomically(path: str, data) -> None:
-    """Write to a temporary file beside ``path``, then rename: an old file survives failure."""
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=".rnnquiz-", dir=folder)
-    try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
               help="Output format.")
@@ -514,6 +483,7 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output):
     from rnnquiz import __version__
     from rnnquiz.export import TEXT_FORMATS
     from rnnquiz.export.anki import AnkiUnavailable, to_anki_tsv, write_apkg
+    from rnnquiz.files import write_atomically
     from rnnquiz.practice import plan
     from rnnquiz.problems import ProblemError, generate
 
@@ -549,14 +519,14 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output):
                 except AnkiUnavailable as e:  # pragma: no cover - checked just above
                     raise click.ClickException(str(e)) from None
                 with open(path, "rb") as f:
-                    _write_atomically(output, f.read())
+                    write_atomically(output, f.read())
             click.echo(f"wrote {len(problems)} notes to {output} (anki)", err=True)
             return
     else:
         text = TEXT_FORMATS[fmt](problems, meta)
     if output:
         try:
-            _write_atomically(output, text)
+            write_atomically(output, text)
         except OSError as e:
             raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
         click.echo(f"wrote {len(problems)} problems to {output} ({fmt})", err=True)

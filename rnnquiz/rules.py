@@ -199,17 +199,21 @@ def _textbook_layer(net: Network, layer: int, direction: str | None) -> list:
     return out
 
 
+def _head(net: Network, names: tuple, shape: tuple, reason: str, aliases=((), ())) -> list:
+    """The output layer: its weight matrix and, with bias, one bias per output neuron."""
+    out = [Tensor(names[0], shape, "hidden->output", reason, aliases=aliases[0])]
+    if net.bias:
+        out.append(Tensor(names[1], (net.p,), "output bias", "one bias per output neuron",
+                          aliases=aliases[1], is_bias=True))
+    return out
+
+
 def _textbook_head(net: Network, width: int) -> list:
-    p = net.p
     simple = net.layers == 1 and not net.bidirectional
     feeds = f"{width} hidden neurons" + (" (both directions)" if net.bidirectional else "")
-    out = [Tensor("W_hy", _orient(net, p, width), "hidden->output",
-                  f"each of the {p} outputs connects to each of the {feeds}",
-                  aliases=TEXTBOOK_ALIASES["W_hy"] if simple else ())]
-    if net.bias:
-        out.append(Tensor("b_y", (p,), "output bias", "one bias per output neuron",
-                          aliases=TEXTBOOK_ALIASES["b_y"] if simple else (), is_bias=True))
-    return out
+    aliases = (TEXTBOOK_ALIASES["W_hy"], TEXTBOOK_ALIASES["b_y"]) if simple else ((), ())
+    return _head(net, ("W_hy", "b_y"), _orient(net, net.p, width),
+                 f"each of the {net.p} outputs connects to each of the {feeds}", aliases)
 
 
 # --- PyTorch ----------------------------------------------------------------------------------
@@ -253,13 +257,9 @@ def _pytorch_layer(net: Network, layer: int, direction: str | None) -> list:
 
 def _pytorch_head(net: Network, width: int) -> list:
     p = net.p
-    out = [Tensor("linear.weight", (p, width), "hidden->output",
-                  f"nn.Linear({width}, {p}): one row per output ({p}), one column per "
-                  f"hidden feature ({width})")]
-    if net.bias:
-        out.append(Tensor("linear.bias", (p,), "output bias", "one bias per output neuron",
-                          is_bias=True))
-    return out
+    return _head(net, ("linear.weight", "linear.bias"), (p, width),
+                 f"nn.Linear({width}, {p}): one row per output ({p}), one column per hidden "
+                 f"feature ({width})")
 
 
 # --- Keras ------------------------------------------------------------------------------------
@@ -298,13 +298,9 @@ def _keras_layer(net: Network, layer: int, direction: str | None) -> list:
 
 def _keras_head(net: Network, width: int) -> list:
     p = net.p
-    out = [Tensor("dense/kernel", (width, p), "hidden->output",
-                  f"Dense({p}) on {width} features: one row per hidden feature ({width}), "
-                  f"one column per output ({p})")]
-    if net.bias:
-        out.append(Tensor("dense/bias", (p,), "output bias", "one bias per output neuron",
-                          is_bias=True))
-    return out
+    return _head(net, ("dense/kernel", "dense/bias"), (width, p),
+                 f"Dense({p}) on {width} features: one row per hidden feature ({width}), one "
+                 f"column per output ({p})")
 
 
 _BUILDERS = {

@@ -1,0 +1,23 @@
+"""Writing the user's files safely."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+
+def write_atomically(path, data) -> None:
+    """Write ``data`` (str or bytes) to a temporary file beside ``path``, then rename it over
+    ``path``: an existing file is replaced only once the new one is complete."""
+    folder = os.path.dirname(os.path.abspath(path))
+    binary = isinstance(data, bytes)
+    fd, tmp = tempfile.mkstemp(prefix=".rnnquiz-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else
+                                                        {"encoding": "utf-8"})) as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
