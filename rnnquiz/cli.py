@@ -14,7 +14,14 @@ import click
 from rnnquiz.errors import NetworkError, RnnquizError
 from rnnquiz.network import CELLS, CONVENTIONS, LAYOUTS, Network
 
-POSITIVE = click.IntRange(min=1)
+
+class Integers(click.IntRange):
+    """click.IntRange whose error says 'is not a valid integer' (not 'integer range')."""
+
+    name = "integer"
+
+
+POSITIVE = Integers(min=1)
 # Network fields -> the option that sets them, for error messages.
 OPTION_OF = {"m": "--m", "n": "--n", "p": "--p", "T": "--T", "cell": "--cell",
              "layers": "--layers", "bidirectional": "--bidirectional", "bias": "--bias",
@@ -264,10 +271,10 @@ def _selection(templates, skills, convention):
 def drill_options(f):
     """Options shared by practice and export: what to draw and from where."""
     opts = [
-        click.option("--count", "count_", type=click.IntRange(1, 100_000), default=10,
+        click.option("--count", "count_", type=Integers(1, 100_000), default=10,
                      show_default=True, help="How many problems."),
         click.option("--skill", "skills", multiple=True, help="Only this skill (repeatable)."),
-        click.option("--seed", type=click.IntRange(min=0), default=None,
+        click.option("--seed", type=Integers(min=0), default=None,
                      help="Reproducible problems (a variant id means one problem everywhere)."),
         click.option("--convention", type=click.Choice(CONVENTIONS, case_sensitive=False),
                      default=None, help="Only problems in this convention."),
@@ -360,7 +367,7 @@ def stats(data_dir):
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--seeds", type=click.IntRange(1, 10_000), default=50, show_default=True,
+@click.option("--seeds", type=Integers(1, 10_000), default=50, show_default=True,
               help="Render each template with this many seeds and check every answer.")
 def validate(paths, seeds):
     """Check template files: every error, naming file and field; then every answer.
@@ -411,15 +418,15 @@ def list_templates(problem_dirs):
 @cli.command()
 @click.option("--weights", "weights_file", type=click.Path(dir_okay=False),
               help="A YAML or JSON file with W_xh, W_hh, (W_hy, b_h, b_y), xs, targets.")
-@click.option("--seed", type=click.IntRange(min=0), default=None,
+@click.option("--seed", type=Integers(min=0), default=None,
               help="A random small network with one-decimal weights (default seed 0).")
-@click.option("--m", type=click.IntRange(1, 64), default=3, show_default=True,
+@click.option("--m", type=Integers(1, 64), default=3, show_default=True,
               help="Inputs of the random network.")
-@click.option("--n", type=click.IntRange(1, 64), default=1, show_default=True,
+@click.option("--n", type=Integers(1, 64), default=1, show_default=True,
               help="Hidden neurons of the random network.")
-@click.option("--p", type=click.IntRange(0, 64), default=1, show_default=True,
+@click.option("--p", type=Integers(0, 64), default=1, show_default=True,
               help="Outputs of the random network (0: none).")
-@click.option("--T", "T", type=click.IntRange(1, 1000), default=2, show_default=True,
+@click.option("--T", "T", type=Integers(1, 1000), default=2, show_default=True,
               help="Steps of the random network.")
 @click.option("--activation", type=click.Choice(("sigmoid", "tanh", "relu", "identity")),
               default="sigmoid", show_default=True, help="Activation of the random network.")

@@ -100,6 +100,11 @@ def _total(net, ask, values, rng):
     formula = _textbook_formula(count(net.replace(bias=bias)))
     if formula:
         lines.append(formula)
+    if net.cell != "rnn" and net.p is None and net.layers == 1 and not net.bidirectional \
+            and not net.proj_size:
+        g = net.gates
+        lines.append(f"= {g} gate blocks × {value // g:,} each (every block has its own input "
+                     "weights, recurrent weights and biases)")
     lines.append("T and the activation never change the count: the weights are shared by "
                  "every time step.")
     return Solved("integer", value, lines, result=result, total_bias=bias)
