@@ -48,6 +48,11 @@ def main():
     print(f"{' '.join(os.path.basename(c) for c in count_cmd[:2])} ...  median {ours:6.1f} ms")
     print(f"ratio                  {ours / base:6.2f}x  (goal <= 1.5x)")
     print(f"heavy modules imported by the count path: {heavy or 'none'}")
+    if script:
+        with open(script, encoding="utf-8", errors="replace") as f:
+            if "import re" in f.read():
+                print("note: this rnnquiz launcher was written by an old pip and imports re "
+                      "(about 5 ms) before rnnquiz runs; pip install -U pip, then reinstall")
 
 
 if __name__ == "__main__":
