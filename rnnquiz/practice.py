@@ -40,15 +40,24 @@ def skill_weights(skills, attempts) -> dict:
     return weights
 
 
+# Quantities whose answer is the same under every convention.
+CONVENTION_FREE = {"T_changes_count", "activation_changes_count", "steps",
+                   "recurrent_applications", "gradient_terms", "gradient_factor"}
+
+
 def filter_templates(templates, skills=(), convention=None) -> list:
-    """Templates of the given skills (all when none) that can be asked in ``convention``."""
+    """Templates of the given skills (all when none) that can be asked in ``convention``.
+
+    A template without a convention parameter is in the textbook convention; questions whose
+    answer does not depend on the convention are kept for every convention.
+    """
     out = []
     for t in templates:
         if skills and t.skill not in skills:
             continue
-        if convention:
-            allowed = t.choices_of("convention") if "convention" in t.params else None
-            if allowed is not None and convention not in allowed:
+        if convention and t.ask["quantity"] not in CONVENTION_FREE:
+            allowed = t.choices_of("convention") if "convention" in t.params else ["textbook"]
+            if convention not in allowed:
                 continue
         out.append(t)
     return out

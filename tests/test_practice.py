@@ -161,3 +161,15 @@ def test_unknown_skill_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["practice", "--skill", "poetry", "--data-dir",
                                       str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_convention_filter_keeps_only_problems_stated_in_that_convention():
+    from rnnquiz.practice import CONVENTION_FREE, filter_templates
+
+    keras = filter_templates(TEMPLATES.values(), convention="keras")
+    assert keras and all(t.params.get("convention") == "keras"
+                         or t.ask["quantity"] in CONVENTION_FREE for t in keras)
+    assert "shape-wxh" not in {t.id for t in keras}
+    assert "t-changes-count" in {t.id for t in keras}
+    textbook = {t.id for t in filter_templates(TEMPLATES.values(), convention="textbook")}
+    assert "shape-wxh" in textbook and "keras-lstm-count" not in textbook
