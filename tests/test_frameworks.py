@@ -8,6 +8,8 @@ import os
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rnnquiz.network import Network
 from rnnquiz.nn import build_model
@@ -126,3 +128,52 @@ def test_pytorch_same_weights_same_outputs_same_count(net):
                                        if net.bias else {})})
             out = linear(out)
     assert np.allclose(ours.forward(xs), out.numpy(), atol=1e-10)
+
+
+# --- counts over random descriptions -----------------------------------------------------
+
+
+@st.composite
+def torch_networks(draw):
+    cell = draw(st.sampled_from(["rnn", "lstm", "gru"]))
+    n = draw(st.integers(2, 40))
+    proj = draw(st.integers(1, n - 1)) if cell == "lstm" and draw(st.booleans()) else 0
+    return Network(draw(st.integers(1, 40)), n, draw(st.one_of(st.none(), st.integers(1, 20))),
+                   cell=cell, layers=draw(st.integers(1, 3)), bidirectional=draw(st.booleans()),
+                   bias=draw(st.booleans()), convention="pytorch", proj_size=proj)
+
+
+@settings(max_examples=60, deadline=None)
+@given(torch_networks())
+def test_pytorch_agrees_with_the_engine_tensor_by_tensor(net):
+    torch = pytest.importorskip("torch")
+    classes = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
+    kw = {"num_layers": net.layers, "bias": net.bias, "bidirectional": net.bidirectional}
+    if net.proj_size:
+        kw["proj_size"] = net.proj_size
+    shapes = [(k, tuple(v.shape)) for k, v in classes[net.cell](net.m, net.n, **kw)
+              .state_dict().items()]
+    if net.p is not None:
+        width = net.directions * (net.proj_size or net.n)
+        head = torch.nn.Linear(width, net.p, bias=net.bias)
+        shapes += [(f"linear.{k}", tuple(v.shape)) for k, v in head.state_dict().items()]
+    assert shapes == [(t.name, t.shape) for t in count(net).tensors]
+
+
+@st.composite
+def keras_networks(draw):
+    return Network(draw(st.integers(1, 12)), draw(st.integers(2, 12)),
+                   draw(st.one_of(st.none(), st.integers(1, 6))),
+                   cell=draw(st.sampled_from(["rnn", "lstm", "gru"])),
+                   layers=draw(st.integers(1, 2)), bidirectional=draw(st.booleans()),
+                   bias=draw(st.booleans()), convention="keras",
+                   reset_after=draw(st.booleans()))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(keras_networks())
+def test_keras_agrees_with_the_engine_tensor_by_tensor(net):
+    keras = _keras()
+    model = _keras_model(keras, net, 3)
+    assert model.count_params() == count(net).total
+    assert [tuple(w.shape) for w in model.weights] == [t.shape for t in count(net).tensors]
