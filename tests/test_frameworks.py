@@ -177,3 +177,48 @@ def test_keras_agrees_with_the_engine_tensor_by_tensor(net):
     model = _keras_model(keras, net, 3)
     assert model.count_params() == count(net).total
     assert [tuple(w.shape) for w in model.weights] == [t.shape for t in count(net).tensors]
+
+
+@pytest.mark.parametrize("net", [
+    Network(3, 4, 2, cell="gru", convention="keras", reset_after=True, layers=2,
+            bidirectional=True),
+    Network(3, 4, 2, cell="gru", convention="keras", reset_after=False),
+    Network(3, 4, None, cell="lstm", convention="keras", layers=2),
+    Network(3, 4, 2, cell="rnn", convention="keras", bidirectional=True),
+], ids=repr)
+def test_keras_on_jax_gives_the_same_gradients(net):
+    """Keras's numpy backend cannot differentiate; its JAX backend can (in a subprocess, since
+    a process keeps the backend it started with)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("keras")
+    pytest.importorskip("jax")
+    rng = np.random.default_rng(4)
+    model = build_model(net, rng=rng)
+    T, batch = 4, 2
+    xs = rng.standard_normal((T, batch, net.m))
+    width = net.p if net.p is not None else net.directions * net.n
+    targets = rng.standard_normal((T, batch, width))
+    _, grads = model.loss_and_grads(xs, targets)
+    spec = {"xs": xs.transpose(1, 0, 2).tolist(), "targets": targets.transpose(1, 0, 2).tolist(),
+            "weights": [np.asarray(a).tolist() for a in model.parameters()], "m": net.m,
+            "n": net.n, "p": net.p, "cell": net.cell, "layers": net.layers,
+            "bidirectional": net.bidirectional, "bias": net.bias,
+            "reset_after": net.reset_after}
+    helper = Path(__file__).with_name("keras_jax_grads.py")
+    run = subprocess.run([sys.executable, str(helper)], input=json.dumps(spec),
+                         capture_output=True, text=True, timeout=300)
+    if run.returncode != 0:
+        pytest.fail(f"Keras on JAX failed:\n{run.stderr[-2000:]}")
+    theirs = json.loads(run.stdout.strip().splitlines()[-1])
+    names = [name for name, _ in model.named_parameters()]
+    assert len(theirs) == len(names)
+    # Keras's RNNs on JAX run in float32 (they cannot run in float64), so agreement is to
+    # float32 precision; a wrong gradient differs at O(1). The float64 central differences in
+    # test_bptt.py are the precise check.
+    for name, g in zip(names, theirs, strict=True):
+        assert np.allclose(grads[name], np.array(g), rtol=1e-4, atol=1e-6), \
+            f"{name}: mine vs theirs\n{grads[name]}\n{np.array(g)}"
