@@ -17,7 +17,7 @@ def _product(shape) -> str:
     return " × ".join(str(d) for d in shape)
 
 
-def _textbook_formula(result) -> str | None:
+def textbook_formula(result) -> str | None:
     """The exam formula for the single-layer textbook RNN, with the numbers put in."""
     net = result.network
     if (net.convention, net.cell, net.layers, net.bidirectional) != ("textbook", "rnn", 1, False):
@@ -93,7 +93,7 @@ def worked_solution(result) -> str:
     lines.append("")
     parts = " + ".join(f"{t.parameters:,}" for t in result.tensors)
     lines.append(f"sum: {parts} = {result.total:,}")
-    formula = _textbook_formula(result)
+    formula = textbook_formula(result)
     if formula:
         lines.append(formula)
     biases = result.with_bias - result.without_bias

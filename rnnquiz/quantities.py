@@ -11,7 +11,7 @@ import math
 
 from rnnquiz import handcalc
 from rnnquiz.errors import NoSolutionError
-from rnnquiz.explain import _textbook_formula
+from rnnquiz.explain import textbook_formula
 from rnnquiz.inverse import quadratic_steps, solve
 from rnnquiz.render import shape_text
 from rnnquiz.rules import count
@@ -97,7 +97,7 @@ def _total(net, ask, values, rng):
     result = count(net.replace(bias=True))
     value = result.with_bias if bias else result.without_bias
     lines = _sum_solution(result, bias)
-    formula = _textbook_formula(count(net.replace(bias=bias)))
+    formula = textbook_formula(count(net.replace(bias=bias)))
     if formula:
         lines.append(formula)
     if net.cell != "rnn" and net.p is None and net.layers == 1 and not net.bidirectional \

@@ -148,12 +148,6 @@ def _orient(net: Network, out_dim: int, in_dim: int) -> tuple:
     return (out_dim, in_dim) if net.effective_layout == "out-in" else (in_dim, out_dim)
 
 
-def _layout_words(net: Network) -> str:
-    if net.effective_layout == "out-in":
-        return "rows are outputs, columns inputs"
-    return "rows are inputs, columns outputs (row-vector layout, x W)"
-
-
 # --- textbook ---------------------------------------------------------------------------------
 
 def _textbook_suffix(net: Network, layer: int, direction: str | None) -> str:

@@ -89,6 +89,18 @@ def test_textbook_cells_compute_what_keras_computes(cell):
     assert np.allclose(ours.forward(xs), theirs, atol=1e-5)
 
 
+def _torch_modules(torch, net):
+    """torch.nn.RNN/LSTM/GRU for ``net`` (float64), and its nn.Linear head or None."""
+    classes = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
+    kw = {"num_layers": net.layers, "bias": net.bias, "bidirectional": net.bidirectional}
+    if net.proj_size:
+        kw["proj_size"] = net.proj_size
+    rnn = classes[net.cell](net.m, net.n, **kw).double()
+    width = net.directions * (net.proj_size or net.n)
+    linear = torch.nn.Linear(width, net.p, bias=net.bias).double() if net.p else None
+    return rnn, linear
+
+
 TORCH_CASES = [
     Network(4, 5, 3, cell=cell, convention="pytorch", layers=layers, bidirectional=bidir,
             bias=bias)
@@ -102,13 +114,7 @@ TORCH_CASES = [
 @pytest.mark.parametrize("net", TORCH_CASES, ids=repr)
 def test_pytorch_same_weights_same_outputs_same_count(net):
     torch = pytest.importorskip("torch")
-    classes = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
-    kw = {"num_layers": net.layers, "bias": net.bias, "bidirectional": net.bidirectional}
-    if net.proj_size:
-        kw["proj_size"] = net.proj_size
-    rnn = classes[net.cell](net.m, net.n, **kw).double()
-    width = net.directions * (net.proj_size or net.n)
-    linear = torch.nn.Linear(width, net.p, bias=net.bias).double() if net.p else None
+    rnn, linear = _torch_modules(torch, net)
     theirs_count = sum(p.numel() for p in rnn.parameters())
     if linear is not None:
         theirs_count += sum(p.numel() for p in linear.parameters())
@@ -147,16 +153,10 @@ def torch_networks(draw):
 @given(torch_networks())
 def test_pytorch_agrees_with_the_engine_tensor_by_tensor(net):
     torch = pytest.importorskip("torch")
-    classes = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
-    kw = {"num_layers": net.layers, "bias": net.bias, "bidirectional": net.bidirectional}
-    if net.proj_size:
-        kw["proj_size"] = net.proj_size
-    shapes = [(k, tuple(v.shape)) for k, v in classes[net.cell](net.m, net.n, **kw)
-              .state_dict().items()]
-    if net.p is not None:
-        width = net.directions * (net.proj_size or net.n)
-        head = torch.nn.Linear(width, net.p, bias=net.bias)
-        shapes += [(f"linear.{k}", tuple(v.shape)) for k, v in head.state_dict().items()]
+    rnn, linear = _torch_modules(torch, net)
+    shapes = [(k, tuple(v.shape)) for k, v in rnn.state_dict().items()]
+    if linear is not None:
+        shapes += [(f"linear.{k}", tuple(v.shape)) for k, v in linear.state_dict().items()]
     assert shapes == [(t.name, t.shape) for t in count(net).tensors]
 
 
