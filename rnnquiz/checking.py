@@ -68,7 +68,7 @@ def check(net, ask: dict, solved) -> list:
         model, hs = _run(_runnable(net), with_head=False)
         got = hs.shape[0]
         if q == "hidden_states":
-            layers, directions = model.directions_and_layers()
+            layers, directions = model.layers_and_directions()
             h0 = 1 if ask.get("include_h0", True) else 0
             got = (got + h0) * layers * directions
     elif q == "multiply_adds":

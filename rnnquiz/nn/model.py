@@ -122,7 +122,7 @@ class Model:
         """Multiply-adds the matrix products have performed since the model was built."""
         return self.head_macs + sum(params.macs for layer in self.layers for params in layer)
 
-    def directions_and_layers(self) -> tuple:
+    def layers_and_directions(self) -> tuple:
         """(layers, directions) as this model holds them."""
         return len(self.layers), len(self.layers[0])
 
