@@ -21,8 +21,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
-from rnnquiz.network import Network  # noqa: E402
-from rnnquiz.nn import build_model  # noqa: E402
+from rnnquiz.description.network import Network  # noqa: E402
+from rnnquiz.witness import build_model  # noqa: E402
 
 B, T, M, N = 32, 64, 64, 256
 

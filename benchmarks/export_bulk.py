@@ -21,11 +21,11 @@ def main():
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     start = time.perf_counter()
+    from rnnquiz.drill.practice import plan
+    from rnnquiz.drill.problems import generate
+    from rnnquiz.drill.templates import shipped_templates
     from rnnquiz.export import TEXT_FORMATS
     from rnnquiz.export.anki import write_apkg
-    from rnnquiz.practice import plan
-    from rnnquiz.problems import generate
-    from rnnquiz.templates import shipped_templates
 
     templates = shipped_templates()
     imported = time.perf_counter()

@@ -62,9 +62,9 @@ def fast_count(args):
     options = parse_fast(args)
     if options is None:
         return None
+    from rnnquiz.calculator.rules import count
+    from rnnquiz.description.network import Network
     from rnnquiz.errors import NetworkError
-    from rnnquiz.network import Network
-    from rnnquiz.rules import count
 
     explain = options.pop("explain", False)
     diagram = options.pop("diagram", False)
@@ -72,11 +72,11 @@ def fast_count(args):
         net = Network(**options)
     except NetworkError:
         return None
-    from rnnquiz.render import count_text
+    from rnnquiz.calculator.render import count_text
 
     parts = [count_text(count(net))]
     if explain or diagram:
-        from rnnquiz import explain as ex
+        from rnnquiz.calculator import explain as ex
         result = count(net)
         if explain:
             parts.append(ex.worked_solution(result))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnquiz.calculator.rules import count
 from rnnquiz.errors import VerificationError
-from rnnquiz.nn import build_model
-from rnnquiz.rules import count
+from rnnquiz.witness import build_model
 
 # Above this many parameters the weights are not allocated: shapes and counts are still checked
 # (the witness builds zero-stride placeholders), the forward pass is skipped.

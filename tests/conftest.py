@@ -2,7 +2,7 @@
 
 from hypothesis import strategies as st
 
-from rnnquiz.network import Network
+from rnnquiz.description.network import Network
 
 
 @st.composite

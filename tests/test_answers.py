@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rnnquiz.answers import UnreadableAnswer, parse, parse_choice
+from rnnquiz.drill.answers import UnreadableAnswer, parse, parse_choice
 
 
 @pytest.mark.parametrize("text", ["(20, 10)", "20x10", "20 × 10", "[20,10]", "20 by 10",

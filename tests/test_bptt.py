@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from rnnquiz.network import Network
-from rnnquiz.nn import build_model
+from rnnquiz.description.network import Network
+from rnnquiz.witness import build_model
 
 CASES = [
     Network(2, 3, 2, cell=cell, convention=conv, layers=layers, bidirectional=bidir,

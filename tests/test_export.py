@@ -10,11 +10,12 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from rnnquiz.cli import EXPORT_FORMATS, cli
+from rnnquiz.cli import cli
+from rnnquiz.cli.export import EXPORT_FORMATS
+from rnnquiz.drill.practice import plan
+from rnnquiz.drill.problems import generate
+from rnnquiz.drill.templates import shipped_templates
 from rnnquiz.export import FORMATS
-from rnnquiz.practice import plan
-from rnnquiz.problems import generate
-from rnnquiz.templates import shipped_templates
 
 COUNT, SEED = 60, 11
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rnnquiz.network import Network
-from rnnquiz.nn import build_model
-from rnnquiz.rules import count
+from rnnquiz.calculator.rules import count
+from rnnquiz.description.network import Network
+from rnnquiz.witness import build_model
 
 os.environ.setdefault("KERAS_BACKEND", "numpy")
 

@@ -5,10 +5,10 @@ import sqlite3
 from click.testing import CliRunner
 
 from rnnquiz.cli import cli
-from rnnquiz.history import History
-from rnnquiz.practice import plan, run_session, skill_weights
-from rnnquiz.problems import generate
-from rnnquiz.templates import shipped_templates
+from rnnquiz.drill.history import History
+from rnnquiz.drill.practice import plan, run_session, skill_weights
+from rnnquiz.drill.problems import generate
+from rnnquiz.drill.templates import shipped_templates
 
 TEMPLATES = {t.id: t for t in shipped_templates()}
 
@@ -164,7 +164,7 @@ def test_unknown_skill_is_a_usage_error(tmp_path):
 
 
 def test_convention_filter_keeps_only_problems_stated_in_that_convention():
-    from rnnquiz.practice import CONVENTION_FREE, filter_templates
+    from rnnquiz.drill.practice import CONVENTION_FREE, filter_templates
 
     keras = filter_templates(TEMPLATES.values(), convention="keras")
     assert keras and all(t.params.get("convention") == "keras"

@@ -2,9 +2,9 @@
 
 import pytest
 
-from rnnquiz.grading import grade
-from rnnquiz.problems import Problem, generate, parse_variant
-from rnnquiz.templates import Template, shipped_templates
+from rnnquiz.drill.grading import grade
+from rnnquiz.drill.problems import Problem, generate, parse_variant
+from rnnquiz.drill.templates import Template, shipped_templates
 
 TEMPLATES = {t.id: t for t in shipped_templates()}
 

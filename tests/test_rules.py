@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rnnquiz.calculator.rules import count
+from rnnquiz.description.network import Network
 from rnnquiz.errors import NetworkError
-from rnnquiz.network import Network
-from rnnquiz.rules import count
 
 
 def total(**kw):

@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rnnquiz.calculator.inverse import polynomial, quadratic_steps, solve
+from rnnquiz.calculator.rules import count
+from rnnquiz.description.network import Network
 from rnnquiz.errors import NoSolutionError
-from rnnquiz.inverse import polynomial, quadratic_steps, solve
-from rnnquiz.network import Network
-from rnnquiz.rules import count
 
 
 def test_exam_inverse_problems():

@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from rnnquiz.cli import cli
-from rnnquiz.problems import ProblemError, generate
-from rnnquiz.templates import Template, load_file, placeholders
+from rnnquiz.drill.problems import ProblemError, generate
+from rnnquiz.drill.templates import Template, load_file, placeholders
 
 GOOD = """\
   - id: good-one

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from rnnquiz.cli import cli, main
-from rnnquiz.trace import TraceError, random_spec, trace
+from rnnquiz.witness.trace import TraceError, random_spec, trace
 
 SPEC = {"W_xh": [[0.5, -0.3, 0.8]], "W_hh": [[0.4]], "W_hy": [[1.2]],
         "activation": "sigmoid", "output_activation": "sigmoid",

@@ -9,10 +9,10 @@ from conftest import networks
 from hypothesis import given, settings
 
 import rnnquiz.verification as verify_module
-from rnnquiz.network import Network
-from rnnquiz.nn import Model, build_model
-from rnnquiz.rules import Tensor, count
+from rnnquiz.calculator.rules import Tensor, count
+from rnnquiz.description.network import Network
 from rnnquiz.verification import verify
+from rnnquiz.witness import Model, build_model
 
 
 @settings(max_examples=150, deadline=None)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rnnquiz.network import Network
-from rnnquiz.rules import count
+from rnnquiz.calculator.rules import count
+from rnnquiz.description.network import Network
 
 
 def count_parameters(m: int, n: int, p: int | None = None, *, bias: bool = True,

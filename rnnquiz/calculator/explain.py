@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from rnnquiz.network import CONVENTIONS
-from rnnquiz.render import CONVENTION_NAMES, shape_text
-from rnnquiz.rules import count
+from rnnquiz.calculator.render import CONVENTION_NAMES, shape_text
+from rnnquiz.calculator.rules import count
+from rnnquiz.description.network import CONVENTIONS
 
 OTHER_NAMES = {
     "textbook": "textbook (one bias per gate)",

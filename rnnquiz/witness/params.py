@@ -1,8 +1,9 @@
 """Each convention's parameters, created in its own names, shapes and layout.
 
 Written from the equations and the frameworks' documented storage, independently of
-``rnnquiz.rules``. A parameter object owns the tensors of one layer in one direction and turns
-them into canonical-order projections (LSTM i, f, g, o; GRU r, z, n) for ``rnnquiz.nn.cells``.
+``rnnquiz.calculator.rules``. A parameter object owns the tensors of one layer in one
+direction and turns them into canonical-order projections (LSTM i, f, g, o; GRU r, z, n)
+for ``rnnquiz.witness.cells``.
 
 Shapes use the project's vocabulary: ``ins`` is the layer's input width (m for the first layer),
 n the hidden size, G the gate blocks, r the LSTM projection size.

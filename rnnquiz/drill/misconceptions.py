@@ -7,9 +7,9 @@ or whose value equals the right answer, yields nothing.
 
 from __future__ import annotations
 
-from rnnquiz import handcalc
-from rnnquiz.quantities import display
-from rnnquiz.rules import count
+from rnnquiz.calculator.rules import count
+from rnnquiz.drill.quantities import display
+from rnnquiz.witness import handcalc
 
 GATE_LETTERS = {"lstm": "i, f, g, o", "gru": "r, z, n"}
 

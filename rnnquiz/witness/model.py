@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnquiz.nn.cells import (
+from rnnquiz.witness.cells import (
     ACTIVATIONS,
     activation_grad,
     gru_step,
@@ -18,7 +18,7 @@ from rnnquiz.nn.cells import (
     rnn_step,
     rnn_step_backward,
 )
-from rnnquiz.nn.params import KerasLayer, PyTorchLayer, TextbookLayer
+from rnnquiz.witness.params import KerasLayer, PyTorchLayer, TextbookLayer
 
 KERAS_NAMES = {"rnn": "simple_rnn", "lstm": "lstm", "gru": "gru"}
 NATIVE = {"textbook": "out-in", "pytorch": "out-in", "keras": "in-out"}
@@ -39,7 +39,7 @@ def _maker(rng, dtype, allocate, scale):
 class Model:
     """A real recurrent network built from its equations, in one convention's storage.
 
-    Parameters are created by this constructor alone (never from ``rnnquiz.rules``).
+    Parameters are created by this constructor alone (never from ``rnnquiz.calculator.rules``).
     ``activation`` is the vanilla RNN's phi (tanh, sigmoid, relu); ``output_activation`` is
     applied after the output layer (identity by default). ``rng`` is a numpy Generator.
     """
@@ -318,7 +318,7 @@ class Model:
 
 def build_model(net, *, rng=None, dtype=np.float64, allocate=True, activation="tanh",
                 output_activation="identity") -> Model:
-    """A :class:`Model` for a :class:`rnnquiz.network.Network` description (its fields only)."""
+    """A :class:`Model` for a :class:`~rnnquiz.description.network.Network` (its fields only)."""
     return Model(net.m, net.n, net.p, cell=net.cell, layers=net.layers,
                  bidirectional=net.bidirectional, bias=net.bias, convention=net.convention,
                  layout=net.layout, reset_after=net.reset_after, proj_size=net.proj_size,

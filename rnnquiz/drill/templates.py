@@ -18,8 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from rnnquiz.description.network import CELLS, CONVENTIONS, LAYOUTS
 from rnnquiz.errors import RnnquizError
-from rnnquiz.network import CELLS, CONVENTIONS, LAYOUTS
 
 MAX_FILE_BYTES = 1 << 20
 MAX_TEMPLATES_PER_FILE = 500

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import random
 
-from rnnquiz.checking import check
+from rnnquiz.description.network import Network
+from rnnquiz.drill.checking import check
+from rnnquiz.drill.misconceptions import diagnose
+from rnnquiz.drill.quantities import QuantityError, answer, display
 from rnnquiz.errors import NetworkError, RnnquizError
-from rnnquiz.misconceptions import diagnose
-from rnnquiz.network import Network
-from rnnquiz.quantities import QuantityError, answer, display
 
 DRAW_ATTEMPTS = 200
 NETWORK_FIELDS = ("m", "n", "p", "T", "cell", "layers", "bidirectional", "bias", "convention",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 
-from rnnquiz.problems import ProblemError, generate
-from rnnquiz.templates import load_templates, yaml_files
+from rnnquiz.drill.problems import ProblemError, generate
+from rnnquiz.drill.templates import load_templates, yaml_files
 
 
 class Report:

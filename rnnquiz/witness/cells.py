@@ -1,7 +1,7 @@
 """One time step of each cell, forward and backward side by side, in canonical gate order
 (LSTM i, f, g, o; GRU r, z, n).
 
-The parameter objects in ``rnnquiz.nn.params`` turn their own tensors into the projections a
+The parameter objects in ``rnnquiz.witness.params`` turn their own tensors into the projections a
 step needs, and take the projections' gradients back, so one step serves every convention:
 
 - ``xp``: (batch, G*n) this step's input projection, input-side biases included;

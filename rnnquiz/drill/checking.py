@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnquiz.nn import Model, build_model
 from rnnquiz.verification import FORWARD_LIMIT
+from rnnquiz.witness import Model, build_model
 
 SMALL = 2  # sizes of the stand-in network when the real one is too large to run
 

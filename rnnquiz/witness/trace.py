@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from rnnquiz.errors import RnnquizError
-from rnnquiz.nn import Model
+from rnnquiz.witness import Model
 
 ACTIVATION_NAMES = ("tanh", "sigmoid", "relu", "identity")
 KEYS = {"W_xh", "W_hh", "W_hy", "b_h", "b_y", "activation", "output_activation", "xs",

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from math import isqrt
 
+from rnnquiz.calculator.rules import count
+from rnnquiz.description.network import Network
 from rnnquiz.errors import NetworkError, NoSolutionError
-from rnnquiz.network import Network
-from rnnquiz.rules import count
 
 UNKNOWNS = ("m", "n", "p")
 

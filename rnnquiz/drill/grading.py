@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rnnquiz.answers import parse
+from rnnquiz.drill.answers import parse
 
 
 class Grade:

@@ -1,7 +1,7 @@
 """What a template can ask, answered by the rules engine with a worked solution.
 
 Each quantity turns (network, ask options, drawn values) into a typed answer: ``integer``,
-``shape``, ``number`` (with decimals and tolerance) or ``yesno``. ``rnnquiz.checking`` checks
+``shape``, ``number`` (with decimals and tolerance) or ``yesno``. ``rnnquiz.drill.checking`` checks
 every answer against the NumPy model independently.
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 
-from rnnquiz import handcalc
+from rnnquiz.calculator.explain import textbook_formula
+from rnnquiz.calculator.inverse import quadratic_steps, solve
+from rnnquiz.calculator.render import shape_text
+from rnnquiz.calculator.rules import count
 from rnnquiz.errors import NoSolutionError
-from rnnquiz.explain import textbook_formula
-from rnnquiz.inverse import quadratic_steps, solve
-from rnnquiz.render import shape_text
-from rnnquiz.rules import count
+from rnnquiz.witness import handcalc
 
 WEIGHT_CHOICES = [k / 10 for k in range(-10, 11) if k]
 

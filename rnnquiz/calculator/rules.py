@@ -1,13 +1,13 @@
 """The rules engine: a network description -> named tensors, shapes, counts and unrolled figures.
 
 Pure standard library (no numpy, no click, no typing): ``rnnquiz count`` runs this module on its
-fast path. Every answer rnnquiz gives comes from here; the NumPy witness in ``rnnquiz.nn``
+fast path. Every answer rnnquiz gives comes from here; the NumPy witness in ``rnnquiz.witness``
 checks it independently.
 """
 
 from __future__ import annotations
 
-from rnnquiz.network import Network
+from rnnquiz.description.network import Network
 
 # Gate blocks in each convention's own order, with the letter its documentation uses.
 GATE_ORDER = {

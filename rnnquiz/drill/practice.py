@@ -10,9 +10,9 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 
-from rnnquiz.answers import EXPECTED, UnreadableAnswer
-from rnnquiz.grading import grade
-from rnnquiz.problems import ProblemError, generate
+from rnnquiz.drill.answers import EXPECTED, UnreadableAnswer
+from rnnquiz.drill.grading import grade
+from rnnquiz.drill.problems import ProblemError, generate
 
 RECENT = 20  # attempts per skill that count as recent
 SEED_RANGE = 10_000  # variant seeds are drawn from 0..9999

@@ -1,0 +1,84 @@
+"""rnnquiz export: worksheets, answer keys and course-tool imports."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from rnnquiz.cli.options import all_templates, drill_options, selection
+
+EXPORT_FORMATS = ("markdown", "json", "gift", "moodle", "anki")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="Output format.")
+@drill_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (default: standard output).")
+def export(fmt, count_, skills, seed, convention, problem_dirs, output):
+    """Worksheets, answer keys and course-tool imports of fresh problems.
+
+    markdown (worksheet + answer key), json (documented schema), gift and moodle (Moodle
+    imports), anki (.apkg with the anki extra, else Anki's tab-separated text). The same
+    --seed gives the same problems, in the same order, in every format and in practice.
+
+    \b
+    Example:
+      rnnquiz export --format moodle --count 20 --seed 1 -o quiz.xml
+    """
+    import random
+
+    from rnnquiz import __version__
+    from rnnquiz.drill.practice import plan
+    from rnnquiz.drill.problems import ProblemError, generate
+    from rnnquiz.export import TEXT_FORMATS
+    from rnnquiz.export.anki import AnkiUnavailable, to_anki_tsv, write_apkg
+    from rnnquiz.files import write_atomically
+
+    if output and os.path.isdir(output):
+        raise click.BadParameter(f"{output} is a folder", param_hint="'-o'")
+    templates = selection(all_templates(problem_dirs), skills, convention)
+    if seed is None:
+        seed = random.SystemRandom().randrange(1_000_000)
+        click.echo(f"seed {seed} (repeat with --seed {seed})", err=True)
+    try:
+        problems = [generate(t, s) for t, s in plan(templates, count_, seed)]
+    except ProblemError as e:
+        raise click.ClickException(str(e)) from None
+    meta = {"seed": seed, "generator": f"rnnquiz {__version__}"}
+    if fmt == "anki":
+        try:
+            import genanki  # noqa: F401 - only asking whether it is there
+        except ImportError:
+            click.echo('note: genanki is not installed, so this is Anki\'s tab-separated '
+                       'import format; pip install "rnnquiz[anki]" for an .apkg', err=True)
+            text = to_anki_tsv(problems, meta)
+            if output and output.endswith(".apkg"):
+                output = output[: -len(".apkg")] + ".txt"
+        else:
+            if not output:
+                raise click.UsageError("--format anki writes a binary .apkg: give -o FILE.apkg")
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                path = os.path.join(tmp, "deck.apkg")
+                try:
+                    write_apkg(problems, path)
+                except AnkiUnavailable as e:  # pragma: no cover - checked just above
+                    raise click.ClickException(str(e)) from None
+                with open(path, "rb") as f:
+                    write_atomically(output, f.read())
+            click.echo(f"wrote {len(problems)} notes to {output} (anki)", err=True)
+            return
+    else:
+        text = TEXT_FORMATS[fmt](problems, meta)
+    if output:
+        try:
+            write_atomically(output, text)
+        except OSError as e:
+            raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
+        click.echo(f"wrote {len(problems)} problems to {output} ({fmt})", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
