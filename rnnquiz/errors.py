@@ -4,6 +4,8 @@ The library raises these and never prints or exits; ``cli.py`` turns them into a
 message and an exit code (2 for a bad description given on the command line, 1 otherwise).
 """
 
+from __future__ import annotations
+
 
 class RnnquizError(Exception):
     """Base class of every error rnnquiz raises on purpose."""
@@ -24,3 +26,16 @@ class NoSolutionError(RnnquizError):
 
 class VerificationError(RnnquizError):
     """The NumPy witness and the rules engine disagree; the message names the difference."""
+
+
+class ModelError(RnnquizError, ValueError):
+    """A model line (or file) that cannot be read or cannot exist.
+
+    ``column`` is the 1-based column in the line where the fault starts (None when unknown,
+    e.g. for a file); the message already names it.
+    """
+
+    def __init__(self, message: str, column: int | None = None):
+        super().__init__(f"column {column}: {message}" if column else message)
+        self.column = column
+        self.reason = message
