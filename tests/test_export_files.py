@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from rnnquiz.drill.problems import generate
 from rnnquiz.drill.templates import shipped_templates
 from rnnquiz.export import TEXT_FORMATS
-from rnnquiz.export.anki import MODEL_ID, SOLUTION_WIDTH, front, solution, to_anki_tsv
+from rnnquiz.export.anki import MODEL_ID, front, solution, to_anki_tsv
 from rnnquiz.export.gift import to_gift
 from rnnquiz.export.jsonfmt import schema, to_json
 from rnnquiz.export.markdown import to_markdown
@@ -207,15 +207,19 @@ def test_gift_has_a_category_line_before_each_skill(problems):
 
 # -- Anki -------------------------------------------------------------------------------------
 
-def test_anki_solution_field_is_wrapped_for_a_phone(problems):
+def anki_solution_lines(field):
+    """The solution's lines as a card shows them: one wrapping block each."""
+    assert field.startswith('<div class="solution"') and "<pre" not in field
+    blocks = re.findall(r'<div style="([^"]*)">(.*?)</div>', field)
+    assert blocks and all("text-indent: -2em" in style for style, _ in blocks)
+    assert all("white-space: pre" not in style for style, _ in blocks)
+    return [html.unescape(text) for _, text in blocks]
+
+
+def test_anki_solution_field_wraps_at_any_width(problems):
     for p in problems[::5]:
-        field = solution(p)
-        assert "<pre" not in field and "white-space: pre-wrap" in field
-        inner = re.sub(r"<div[^>]*>|</div>", "", field)
-        for line in html.unescape(inner).split("<br>"):
-            words = line.split()
-            assert len(line) <= SOLUTION_WIDTH or len(words) == 1 or (
-                line.startswith("    ") and len(words) == 1), line
+        lines = anki_solution_lines(solution(p))
+        assert lines == p.solution.splitlines()
         assert "<pre" not in front(p)
 
 

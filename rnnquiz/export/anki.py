@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import html
 
-from rnnquiz.export.text import wrap_solution
-
 MODEL_ID = 1739046521  # chosen once; never change (Anki tracks the note type by it)
 DECK_ID = 2085934417  # chosen once; never change
 DECK_NAME = "rnnquiz"
@@ -40,15 +38,17 @@ def back(p) -> str:
     return f"<p><b>{_html(p.answer_text)}</b></p>"
 
 
-SOLUTION_WIDTH = 44  # characters: a phone-width card; the CSS wraps anything longer too
-SOLUTION_STYLE = ("white-space: pre-wrap; overflow-wrap: anywhere; text-align: left; "
-                  "font-family: monospace; font-size: 0.85em")
+SOLUTION_STYLE = "font-family: monospace; font-size: 0.8em; text-align: left"
+# Each line of the solution is its own block that wraps at the card's width (a phone's too),
+# its continuation indented under it; no <pre>, which would run off a narrow card.
+LINE_STYLE = "padding-left: 2em; text-indent: -2em; overflow-wrap: anywhere"
 
 
 def solution(p) -> str:
-    """The worked solution, wrapped for a phone: no <pre>, which would run off the card."""
-    text = "\n".join(wrap_solution(p.solution, SOLUTION_WIDTH))
-    return f'<div class="solution" style="{SOLUTION_STYLE}">{_html(text)}</div>'
+    """The worked solution as HTML for the Solution field: one wrapping block per line."""
+    lines = "".join(f'<div style="{LINE_STYLE}">{_html(line) or "&nbsp;"}</div>'
+                    for line in p.solution.splitlines())
+    return f'<div class="solution" style="{SOLUTION_STYLE}">{lines}</div>'
 
 
 def write_apkg(problems, path) -> int:
