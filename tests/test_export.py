@@ -199,3 +199,22 @@ def test_output_file_is_written_and_an_old_one_survives_a_failure(tmp_path):
     assert result.exit_code == 0
     assert target.read_text().startswith('<?xml version="1.0" encoding="UTF-8"?>')
     assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+
+
+def test_markdown_parts_separate_the_questions_from_the_key(expected_ids):
+    base = ["--format", "markdown", "--count", "12", "--seed", str(SEED)]
+    whole = export(*base).stdout
+    questions = export(*base, "--part", "questions").stdout
+    key = export(*base, "--part", "key").stdout
+    assert "Answer key" not in questions and "```" not in questions
+    assert re.findall(r"^### Question (\d+)$", questions, re.M) == [str(k) for k in range(1, 13)]
+    assert "### Question" not in key and "Name: ___" not in key
+    assert re.findall(r"^`([^`]+)` · ", key, re.M) == expected_ids[:12]
+    assert whole.split("## Questions")[1].split("<div style=\"page-break-before")[0].strip() in (
+        questions)
+    assert whole.split("## Answer key")[1].strip() in key
+
+
+def test_part_is_for_markdown_only():
+    result = CliRunner().invoke(cli, ["export", "--format", "gift", "--part", "key"])
+    assert result.exit_code == 2 and "--part applies to --format markdown only" in result.output

@@ -63,15 +63,29 @@ def key(problems) -> list:
     return lines
 
 
-def to_markdown(problems, meta) -> str:
-    lines = ["# rnnquiz worksheet", "",
-             "Name: " + "_" * 30 + " Date: " + "_" * 14, "",
-             f"{len(problems)} problems · seed {meta['seed']} · {meta['generator']}. "
-             "Write each answer on its line; the answer key starts on a new page.", "",
-             "## Questions", ""]
-    lines += questions(problems)
-    lines += PAGE_BREAK
-    lines += ["## Answer key", "", f"Seed {meta['seed']}: `rnnquiz practice --seed "
-              f"{meta['seed']}` asks the same problems in the same order.", ""]
-    lines += key(problems)
+PARTS = ("all", "questions", "key")
+
+
+def to_markdown(problems, meta, part: str = "all") -> str:
+    """The worksheet: ``all`` (questions, then the key on a new page), or only the questions
+    (to hand out) or only the key (for the teacher)."""
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
+    about = f"{len(problems)} problems · seed {meta['seed']} · {meta['generator']}."
+    lines = []
+    if part in ("all", "questions"):
+        lines += ["# rnnquiz worksheet", "",
+                  "Name: " + "_" * 30 + " Date: " + "_" * 14, "",
+                  about + " Write each answer on its line"
+                  + ("; the answer key starts on a new page." if part == "all" else "."), "",
+                  "## Questions", ""]
+        lines += questions(problems)
+    if part == "all":
+        lines += PAGE_BREAK
+    if part == "key":
+        lines += ["# rnnquiz worksheet: answer key", "", about, ""]
+    if part in ("all", "key"):
+        lines += ["## Answer key", "", f"Seed {meta['seed']}: `rnnquiz practice --seed "
+                  f"{meta['seed']}` asks the same problems in the same order.", ""]
+        lines += key(problems)
     return "\n".join(lines)
