@@ -5,6 +5,7 @@ Moodle shows it, a Cloze question worth what the others are, GIFT categories, th
 solution field, and every JSON export valid against the schema shipped in the package.
 """
 
+import copy
 import html
 import json
 import re
@@ -61,7 +62,7 @@ def test_no_format_writes_an_exponent(problems, fmt):
 
 def test_small_tolerances_are_plain_in_every_format(problems):
     """The numbers that came out as 5e-05 before: made small on purpose, in every writer."""
-    p = next(p for p in problems if p.kind == "number" and p.wrong_answers)
+    p = copy.copy(next(p for p in problems if p.kind == "number" and p.wrong_answers))
     p.tolerance = 5e-05
     for fmt, writer in TEXT_FORMATS.items():
         text = writer([p], META)
@@ -186,6 +187,17 @@ def test_every_cloze_reads_back_with_its_feedback_and_marks(problems):
             for fraction, _, shown in alts[1:]:
                 assert fraction == 0.0 and shown in explanations, shown
                 assert "\\" not in shown
+
+
+def test_cloze_question_text_cannot_make_a_blank(problems):
+    p = copy.copy(next(p for p in problems
+                       if p.kind == "shape" and len(p.answer) == 2 and not p.choices))
+    p.question = "A teacher's text with {1:NUMERICAL:=5:0} and {braces} in it."
+    root = ET.fromstring(to_moodle_xml([p], META).encode())
+    body = root.find("question[@type='cloze']/questiontext/text").text
+    blanks = moodle_cloze_blanks(body)
+    assert [float(alts[0][1].split(":")[0]) for _, alts in blanks] == list(p.answer)
+    assert html.unescape(body).startswith("<p>A teacher's text with {1:NUMERICAL:=5:0} and {b")
 
 
 # -- GIFT categories --------------------------------------------------------------------------

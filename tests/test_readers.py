@@ -7,6 +7,7 @@ is installed and is skipped otherwise (.ci/run installs them as optional steps).
 - pandoc (and wkhtmltopdf + pdftotext for the PDF): the Markdown worksheet as a teacher prints it.
 """
 
+import copy
 import html
 import json
 import os
@@ -91,7 +92,7 @@ def test_gift_pegjs_reads_every_question(tmp_path, problems):
 
 def test_gift_pegjs_reads_plain_tolerances(tmp_path, problems):
     """5e-05 made gift-pegjs reject the whole file: small tolerances must read back."""
-    p = next(p for p in problems if p.kind == "number" and p.wrong_answers)
+    p = copy.copy(next(p for p in problems if p.kind == "number" and p.wrong_answers))
     p.tolerance = 0.00005
     path = tmp_path / "small.gift"
     path.write_text(to_gift([p], META), encoding="utf-8")

@@ -132,7 +132,9 @@ def _cloze(p, marks) -> list:
             parts += f"~%0%{plain(wrong)}:0#{cloze_feedback(why)}"
         blanks.append(parts + "}")
     shape = "(" + ", ".join(blanks) + (",)" if len(dims) == 1 else ")")
-    body = f"<p>{_html(p.question)}</p><p>Shape: {shape}</p>"
+    # braces in the question's own text as entities, so none of it can be read as a blank
+    text = _html(p.question).replace("{", "&#123;").replace("}", "&#125;")
+    body = f"<p>{text}</p><p>Shape: {shape}</p>"
     return _common(p, "cloze", body, marks)
 
 
