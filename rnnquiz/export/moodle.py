@@ -45,9 +45,15 @@ def cloze_feedback(text: str) -> str:
     return "".join(CLOZE_ENTITIES.get(ch, ch) for ch in html.escape(shown, quote=False))
 
 
+GRADE = 2  # marks per question: a 2-D shape's two blanks are worth 1 each
+
+
 def grade(problems) -> int:
-    """Marks per question: divisible by every shape's number of blanks (2 for 2-D shapes)."""
-    marks = 1
+    """Marks per question: GRADE, or a multiple of it that every shape's blanks divide.
+
+    The same in every file (2 for the shipped templates), so quizzes built from several
+    imports weigh their questions alike."""
+    marks = GRADE
     for p in problems:
         if p.kind == "shape" and not p.choices:
             marks = math.lcm(marks, len(p.answer))
