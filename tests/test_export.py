@@ -52,8 +52,11 @@ def test_json_schema_and_order(expected_ids):
 def test_markdown_has_as_many_answers_as_questions(expected_ids):
     text = export("--format", "markdown", "--count", str(COUNT), "--seed", str(SEED)).stdout
     questions, key = text.split("\n## Answer key\n")
-    assert len(re.findall(r"^\d+\. \*\*", questions, re.M)) == COUNT
-    answers = re.findall(r"^\d+\. \*\*.*\*\* \(`([^`]+)`\)$", key, re.M)
+    assert re.findall(r"^### Question (\d+)$", questions, re.M) == [
+        str(k) for k in range(1, COUNT + 1)]
+    assert questions.count("\nAnswer: ___") == COUNT
+    assert re.findall(r"^### (\d+)\. ", key, re.M) == [str(k) for k in range(1, COUNT + 1)]
+    answers = re.findall(r"^`([^`]+)` · ", key, re.M)
     assert answers == expected_ids
     assert key.count("```text") == COUNT
 
@@ -88,8 +91,10 @@ def test_moodle_xml_structure(expected_ids):
             assert fractions.count("100") == 1
         elif kind == "cloze":
             body = q.find("questiontext/text").text
-            blanks = re.findall(r"\{1:NUMERICAL:=(\d+):0", body)
-            assert tuple(int(b) for b in blanks) == problem.answer
+            blanks = re.findall(r"\{(\d+):NUMERICAL:=(\d+):0", body)
+            assert tuple(int(b) for _, b in blanks) == problem.answer
+            # Moodle's mark for a Cloze question is the sum of its blanks' weights
+            assert sum(int(w) for w, _ in blanks) == int(q.findtext("defaultgrade"))
         else:
             pytest.fail(f"unexpected question type {kind}")
 
@@ -101,11 +106,13 @@ def test_moodle_cloze_names_the_transposed_dimension():
     body = "\n".join(question(generate(t, 4)))
     p = generate(t, 4)
     rows, cols = p.answer
-    assert f"{{1:NUMERICAL:={rows}:0#Right.~%0%{cols}:0#({cols}, {rows}) is the transpose" in body
+    assert f"{{1:NUMERICAL:={rows}:0#Right.~%0%{cols}:0#({cols}, {rows}) is the transpose" in (
+        body.replace("{2:", "{1:"))
 
 
 def _gift_blocks(text):
-    return [b for b in text.strip().split("\n\n") if not b.startswith("// rnnquiz:")]
+    return [b for b in text.strip().split("\n\n")
+            if not b.startswith(("// rnnquiz:", "$CATEGORY: "))]
 
 
 def _unescaped(text):
@@ -192,3 +199,22 @@ def test_output_file_is_written_and_an_old_one_survives_a_failure(tmp_path):
     assert result.exit_code == 0
     assert target.read_text().startswith('<?xml version="1.0" encoding="UTF-8"?>')
     assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+
+
+def test_markdown_parts_separate_the_questions_from_the_key(expected_ids):
+    base = ["--format", "markdown", "--count", "12", "--seed", str(SEED)]
+    whole = export(*base).stdout
+    questions = export(*base, "--part", "questions").stdout
+    key = export(*base, "--part", "key").stdout
+    assert "Answer key" not in questions and "```" not in questions
+    assert re.findall(r"^### Question (\d+)$", questions, re.M) == [str(k) for k in range(1, 13)]
+    assert "### Question" not in key and "Name: ___" not in key
+    assert re.findall(r"^`([^`]+)` · ", key, re.M) == expected_ids[:12]
+    assert whole.split("## Questions")[1].split("<div style=\"page-break-before")[0].strip() in (
+        questions)
+    assert whole.split("## Answer key")[1].strip() in key
+
+
+def test_part_is_for_markdown_only():
+    result = CliRunner().invoke(cli, ["export", "--format", "gift", "--part", "key"])
+    assert result.exit_code == 2 and "--part applies to --format markdown only" in result.output

@@ -12,6 +12,12 @@ def test_problems_folder_ships_with_the_package():
     assert (folder / "README.md").is_file()
 
 
+def test_the_problems_json_schema_ships_with_the_package():
+    from rnnquiz.export.jsonfmt import schema
+
+    assert schema()["properties"]["format"] == {"const": "rnnquiz-problems"}
+
+
 def test_public_api_from_the_readme():
     from rnnquiz import Network, count, count_parameters, verify, weight_shapes
 

@@ -17,7 +17,11 @@ EXPORT_FORMATS = ("markdown", "json", "gift", "moodle", "anki")
 @drill_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (default: standard output).")
-def export(fmt, count_, skills, seed, convention, problem_dirs, output):
+@click.option("--part", type=click.Choice(["all", "questions", "key"]), default="all",
+              show_default=True,
+              help="markdown: the whole worksheet, only the questions (to hand out) or only "
+                   "the answer key.")
+def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
     """Worksheets, answer keys and course-tool imports of fresh problems.
 
     markdown (worksheet + answer key), json (documented schema), gift and moodle (Moodle
@@ -37,6 +41,8 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output):
     from rnnquiz.export.anki import AnkiUnavailable, to_anki_tsv, write_apkg
     from rnnquiz.files import write_atomically
 
+    if part != "all" and fmt != "markdown":
+        raise click.UsageError("--part applies to --format markdown only")
     if output and os.path.isdir(output):
         raise click.BadParameter(f"{output} is a folder", param_hint="'-o'")
     templates = selection(all_templates(problem_dirs), skills, convention)
@@ -72,6 +78,8 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output):
                     write_atomically(output, f.read())
             click.echo(f"wrote {len(problems)} notes to {output} (anki)", err=True)
             return
+    elif fmt == "markdown":
+        text = TEXT_FORMATS[fmt](problems, meta, part=part)
     else:
         text = TEXT_FORMATS[fmt](problems, meta)
     if output:

@@ -2,7 +2,9 @@
 with Anki's import header lines when genanki is not installed.
 
 Model and deck ids are fixed once here, and each note's guid comes from its variant id, so
-exporting again updates the cards instead of duplicating them.
+exporting again updates the cards instead of duplicating them. The note type (fields and
+card template) is unchanged since the first release: the worked solution goes in the Solution
+field that the card template always showed, so decks made before keep updating in place.
 """
 
 from __future__ import annotations
@@ -32,7 +34,21 @@ def front(p) -> str:
 
 
 def back(p) -> str:
-    return f"<p><b>{_html(p.answer_text)}</b></p><pre>{_html(p.solution)}</pre>"
+    """The answer; the choice letter is kept, Anki shows the choices in a fixed order."""
+    return f"<p><b>{_html(p.answer_text)}</b></p>"
+
+
+SOLUTION_STYLE = "font-family: monospace; font-size: 0.8em; text-align: left"
+# Each line of the solution is its own block that wraps at the card's width (a phone's too),
+# its continuation indented under it; no <pre>, which would run off a narrow card.
+LINE_STYLE = "padding-left: 2em; text-indent: -2em; overflow-wrap: anywhere"
+
+
+def solution(p) -> str:
+    """The worked solution as HTML for the Solution field: one wrapping block per line."""
+    lines = "".join(f'<div style="{LINE_STYLE}">{_html(line) or "&nbsp;"}</div>'
+                    for line in p.solution.splitlines())
+    return f'<div class="solution" style="{SOLUTION_STYLE}">{lines}</div>'
 
 
 def write_apkg(problems, path) -> int:
@@ -50,7 +66,8 @@ def write_apkg(problems, path) -> int:
     deck = genanki.Deck(DECK_ID, DECK_NAME)
     for p in problems:
         deck.add_note(genanki.Note(
-            model=model, fields=[front(p), back(p), "", _html(p.variant_id), _html(p.skill)],
+            model=model, fields=[front(p), back(p), solution(p), _html(p.variant_id),
+                                     _html(p.skill)],
             tags=[p.skill], guid=genanki.guid_for(p.variant_id)))
     genanki.Package(deck).write_to_file(str(path))
     return len(problems)
@@ -61,6 +78,7 @@ def to_anki_tsv(problems, meta) -> str:
     lines = ["#separator:Tab", "#html:true", f"#deck:{DECK_NAME}", "#tags column:3",
              "#guid column:4"]
     for p in problems:
-        cells = [front(p), back(p) + f"<p>{_html(p.variant_id)}</p>", p.skill, p.variant_id]
+        cells = [front(p), back(p) + solution(p) + f"<p>{_html(p.variant_id)}</p>", p.skill,
+                 p.variant_id]
         lines.append("\t".join(c.replace("\t", " ").replace("\n", "<br>") for c in cells))
     return "\n".join(lines) + "\n"

@@ -1,8 +1,12 @@
-"""Moodle GIFT: one question per block, special characters escaped, mistakes as 0% answers."""
+"""Moodle GIFT: a ``$CATEGORY:`` line per skill, one question per block, special characters
+escaped, mistakes as 0% answers, numbers as plain decimals, the answer stated by its text
+(GIFT multiple choice is shuffled, so a letter would point at another option)."""
 
 from __future__ import annotations
 
 import html
+
+from rnnquiz.export.text import answer_text, plain
 
 SPECIAL = "\\~=#{}:"
 
@@ -15,10 +19,6 @@ def escape(text: str) -> str:
 def _html(text: str) -> str:
     """Text as GIFT [html]: entities for < > &, line breaks as <br>, then GIFT escapes."""
     return escape(html.escape(text, quote=False).replace("\n", "<br>"))
-
-
-def _number(value) -> str:
-    return repr(float(value)) if isinstance(value, float) else str(value)
 
 
 def _answers(p) -> str:
@@ -35,10 +35,10 @@ def _answers(p) -> str:
         return " ".join(parts)
     if p.kind in ("integer", "number"):
         tol = p.tolerance or 0
-        parts = [f"#={_number(p.answer)}:{_number(tol)}#Right."]
+        parts = [f"#={plain(p.answer)}:{plain(tol)}#Right."]
         for w in p.wrong_answers:
             w_tol = tol / 2 if tol else 0
-            parts.append(f"=%0%{_number(w.value)}:{_number(w_tol)}#{_html(w.explanation)}")
+            parts.append(f"=%0%{plain(w.value)}:{plain(w_tol)}#{_html(w.explanation)}")
         return " ".join(parts)
     if p.kind == "shape":
         parts = [f"={_html(form)}" for form in p.accepted]
@@ -53,12 +53,18 @@ def _answers(p) -> str:
 def question(p) -> str:
     """One GIFT block: comment, ::title::, [html] text, {answers ####general feedback}."""
     title = escape(f"{p.variant_id} {p.title}")
-    feedback = _html("Answer: " + p.answer_text + "\n" + p.solution)
+    feedback = _html("Answer: " + answer_text(p) + "\n" + p.solution)
     return (f"// {p.variant_id} · skill {p.skill}\n"
             f"::{title}::[html]{_html(p.question)} {{{_answers(p)} ####{feedback}}}")
 
 
 def to_gift(problems, meta) -> str:
     head = f"// rnnquiz: {len(problems)} problems, seed {meta['seed']} ({meta['generator']})"
-    blocks = [head] + [question(p) for p in problems]
+    blocks = [head]
+    category = None
+    for p in problems:
+        if p.skill != category:  # order kept: a category line whenever the skill changes
+            category = p.skill
+            blocks.append(f"$CATEGORY: $course$/rnnquiz/{category}")
+        blocks.append(question(p))
     return "\n\n".join(blocks) + "\n"

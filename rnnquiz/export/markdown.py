@@ -1,34 +1,91 @@
-"""A printable worksheet (numbered questions), then the answer key with worked solutions."""
+"""A worksheet a teacher can hand out: a name line, the questions with space to answer, then
+the answer key with worked solutions, starting on a new page.
+
+Written to read well as plain Markdown and to print after ``pandoc`` to HTML or PDF: questions
+are headings (a numbered list loses its indentation from question 10 on), worked solutions are
+wrapped to fit a printed page, and template titles stay out of the questions (a title may state
+the answer, e.g. "torch.nn.RNN counts two biases"); they appear in the key only.
+"""
 
 from __future__ import annotations
+
+import re
+
+from rnnquiz.export.text import wrap_solution
+
+SOLUTION_WIDTH = 60  # characters: fits a printed page in pandoc's default HTML (36em wide)
+ANSWER_LINE = "Answer: " + "_" * 40
+# Both forms of a page break: pandoc passes the <div> to HTML (and so to a browser's or
+# wkhtmltopdf's PDF) and \newpage to LaTeX, and drops each where it does not belong.
+PAGE_BREAK = ['<div style="page-break-before: always; break-before: page;"></div>', "",
+              "\\newpage", ""]
+KEEP_TOGETHER = '<div style="page-break-inside: avoid; break-inside: avoid;">'
 
 
 def _escape(text: str) -> str:
     """Keep Markdown from reading a question's symbols as markup (a<t> as HTML, * as emphasis)."""
     for ch in ("\\", "`", "*", "<", ">", "[", "]"):
         text = text.replace(ch, "\\" + ch)
-    return text
+    return re.sub(r"(?<![A-Za-z0-9])_", r"\\_", text)  # h_t stays: an inner _ is no markup
 
 
-def to_markdown(problems, meta) -> str:
-    lines = ["# rnnquiz worksheet", "",
-             f"{len(problems)} problems · seed {meta['seed']} · {meta['generator']}", "",
-             "## Questions", ""]
+def _paragraphs(text: str) -> list:
+    """Each line of ``text`` as its own paragraph (Markdown would run them together)."""
+    lines = []
+    for line in text.splitlines():
+        if line.strip():
+            lines += [_escape(line), ""]
+    return lines
+
+
+def questions(problems) -> list:
+    """The question pages: one block per problem, kept on one page, with an answer line."""
+    lines = []
     for k, p in enumerate(problems, 1):
-        lines.append(f"{k}. **{_escape(p.title)}** ({p.skill}, difficulty {p.difficulty})")
-        lines.append("")
-        lines.append(f"   {_escape(p.question)}")
+        lines += [KEEP_TOGETHER, "", f"### Question {k}", "",
+                  f"*{_escape(p.skill)} · difficulty {p.difficulty}*", ""]
+        lines += _paragraphs(p.question)
         if p.choices:
+            lines += [f"- **{letter})** {_escape(text)}" for letter, text in p.choices.items()]
             lines.append("")
-            for letter, text in p.choices.items():
-                lines.append(f"   - {letter}) {_escape(text)}")
-        lines.append("")
-    lines += ["## Answer key", ""]
+        lines += [ANSWER_LINE, "", "</div>", ""]
+    return lines
+
+
+def key(problems) -> list:
+    """The answer key: each answer with its variant id, title and wrapped worked solution."""
+    lines = []
     for k, p in enumerate(problems, 1):
-        lines.append(f"{k}. **{_escape(p.answer_text)}** (`{p.variant_id}`)")
-        lines.append("")
-        lines.append("   ```text")
-        lines += [f"   {line}" for line in p.solution.splitlines()]
-        lines.append("   ```")
-        lines.append("")
+        lines += [f"### {k}. {_escape(p.answer_text)}", "",
+                  f"`{p.variant_id}` · {_escape(p.title)}", "", "```text"]
+        lines += wrap_solution(p.solution, SOLUTION_WIDTH)
+        lines += ["```", ""]
+    return lines
+
+
+PARTS = ("all", "questions", "key")
+
+
+def to_markdown(problems, meta, part: str = "all") -> str:
+    """The worksheet: ``all`` (questions, then the key on a new page), or only the questions
+    (to hand out) or only the key (for the teacher)."""
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
+    about = f"{len(problems)} problems · seed {meta['seed']} · {meta['generator']}."
+    lines = []
+    if part in ("all", "questions"):
+        lines += ["# rnnquiz worksheet", "",
+                  "Name: " + "_" * 30 + " Date: " + "_" * 14, "",
+                  about + " Write each answer on its line"
+                  + ("; the answer key starts on a new page." if part == "all" else "."), "",
+                  "## Questions", ""]
+        lines += questions(problems)
+    if part == "all":
+        lines += PAGE_BREAK
+    if part == "key":
+        lines += ["# rnnquiz worksheet: answer key", "", about, ""]
+    if part in ("all", "key"):
+        lines += ["## Answer key", "", f"Seed {meta['seed']}: `rnnquiz practice --seed "
+                  f"{meta['seed']}` asks the same problems in the same order.", ""]
+        lines += key(problems)
     return "\n".join(lines)

@@ -1,12 +1,24 @@
 """Moodle XML: one category per skill, numerical questions with the mistakes as 0% answers and
-a catch-all, multiple choice, and shapes as Cloze with one numerical blank per dimension."""
+a catch-all, multiple choice (shuffled, so the feedback states the answer by its text), and
+shapes as Cloze with one numerical blank per dimension.
+
+Every question is worth ``grade(problems)`` marks: Moodle reads a Cloze question's mark as the
+sum of its blanks' integer weights and ignores ``<defaultgrade>``, so the other questions get
+that many marks too and each blank of a shape an equal share.
+"""
 
 from __future__ import annotations
 
 import html
+import math
 from xml.sax.saxutils import escape as xml_escape
 
-CLOZE_SPECIAL = "}#~/\"\\"
+from rnnquiz.export.text import answer_text, plain
+
+# Written as HTML entities inside a Cloze blank: Moodle ends an answer's feedback at an
+# unescaped ~ or }, HTML-decodes it and then un-escapes only \} and \#, so a backslash escape
+# of anything else would be shown to the student.
+CLOZE_ENTITIES = {"~": "&#126;", "}": "&#125;", "{": "&#123;", "#": "&#35;", "\\": "&#92;"}
 
 
 def _cdata(text: str) -> str:
@@ -21,22 +33,41 @@ def _text(tag: str, text: str, fmt: str = "html") -> str:
     return f'<{tag} format="{fmt}"><text>{_cdata(_html(text))}</text></{tag}>'
 
 
-def _cloze_escape(text: str) -> str:
-    return "".join("\\" + ch if ch in CLOZE_SPECIAL else ch for ch in text)
+def cloze_feedback(text: str) -> str:
+    """Feedback for a Cloze blank, written so that Moodle shows exactly ``text``.
+
+    Moodle HTML-decodes the feedback and then turns \\} and \\# into } and #, and keeps the
+    result as HTML. So the HTML we want shown (< > & escaped, lines joined by <br>) is escaped
+    once more, a backslash before } or # is doubled, and the characters that would end the
+    feedback or look like markup to the Cloze parser are written as numeric entities.
+    """
+    shown = _html(text).replace("\\}", "\\\\}").replace("\\#", "\\\\#")
+    return "".join(CLOZE_ENTITIES.get(ch, ch) for ch in html.escape(shown, quote=False))
 
 
-def _num(value) -> str:
-    return repr(float(value)) if isinstance(value, float) else str(value)
+GRADE = 2  # marks per question: a 2-D shape's two blanks are worth 1 each
 
 
-def _common(p, qtype: str, body_html: str) -> list:
+def grade(problems) -> int:
+    """Marks per question: GRADE, or a multiple of it that every shape's blanks divide.
+
+    The same in every file (2 for the shipped templates), so quizzes built from several
+    imports weigh their questions alike."""
+    marks = GRADE
+    for p in problems:
+        if p.kind == "shape" and not p.choices:
+            marks = math.lcm(marks, len(p.answer))
+    return marks
+
+
+def _common(p, qtype: str, body_html: str, marks: int = 1) -> list:
     return [
         f'  <question type="{qtype}">',
         f"    <name><text>{xml_escape(p.variant_id + ' ' + p.title)}</text></name>",
         f'    <questiontext format="html"><text>{_cdata(body_html)}</text></questiontext>',
         "    " + _text("generalfeedback",
-                       "Answer: " + p.answer_text + "\n\n" + p.solution),
-        "    <defaultgrade>1</defaultgrade>",
+                       "Answer: " + answer_text(p) + "\n\n" + p.solution),
+        f"    <defaultgrade>{marks}</defaultgrade>",
         "    <penalty>0.3333333</penalty>",
         "    <hidden>0</hidden>",
         f"    <idnumber>{xml_escape(p.variant_id)}</idnumber>",
@@ -44,25 +75,25 @@ def _common(p, qtype: str, body_html: str) -> list:
 
 
 def _answer(fraction, text, feedback, tolerance=None) -> str:
-    tol = f"<tolerance>{_num(tolerance)}</tolerance>" if tolerance is not None else ""
+    tol = f"<tolerance>{plain(tolerance)}</tolerance>" if tolerance is not None else ""
     return (f'    <answer fraction="{fraction}" format="html"><text>{xml_escape(text)}</text>'
             f"{tol}{_text('feedback', feedback)}</answer>")
 
 
-def _numerical(p) -> list:
-    out = _common(p, "numerical", f"<p>{_html(p.question)}</p>")
+def _numerical(p, marks) -> list:
+    out = _common(p, "numerical", f"<p>{_html(p.question)}</p>", marks)
     tol = p.tolerance or 0
-    out.append(_answer(100, _num(p.answer), "Right.", tol))
+    out.append(_answer(100, plain(p.answer), "Right.", tol))
     for w in p.wrong_answers:
-        out.append(_answer(0, _num(w.value), w.explanation, tol / 2 if tol else 0))
+        out.append(_answer(0, plain(w.value), w.explanation, tol / 2 if tol else 0))
     out.append(_answer(0, "*", f"The answer is {p.answer_text}.", 0))
     return out
 
 
-def _multichoice(p, options) -> list:
+def _multichoice(p, options, marks) -> list:
     """options: (text, is_right, feedback) in order."""
     body = f"<p>{_html(p.question)}</p>"
-    out = _common(p, "multichoice", body)
+    out = _common(p, "multichoice", body, marks)
     out += ["    <single>true</single>", "    <shuffleanswers>true</shuffleanswers>",
             "    <answernumbering>abc</answernumbering>"]
     for text, right, feedback in options:
@@ -71,24 +102,25 @@ def _multichoice(p, options) -> list:
     return out
 
 
-def _choices(p) -> list:
+def _choices(p, marks) -> list:
     wrong_by_letter = {w.text.split(")", 1)[0]: w for w in p.wrong_answers}
     options = []
     for letter, text in p.choices.items():
         w = wrong_by_letter.get(letter)
         right = letter == p.correct_choice
         options.append((text, right, "Right." if right else (w.explanation if w else "")))
-    return _multichoice(p, options)
+    return _multichoice(p, options, marks)
 
 
-def _yesno(p) -> list:
+def _yesno(p, marks) -> list:
     named = p.wrong_answers[0].explanation if p.wrong_answers else ""
     return _multichoice(p, [("yes", p.answer, "Right." if p.answer else named),
-                            ("no", not p.answer, named if p.answer else "Right.")])
+                            ("no", not p.answer, named if p.answer else "Right.")], marks)
 
 
-def _cloze(p) -> list:
-    """One NUMERICAL blank per dimension; a transposed dimension gets its own feedback."""
+def _cloze(p, marks) -> list:
+    """One NUMERICAL blank per dimension, each worth an equal share of ``marks``; a transposed
+    dimension gets its own feedback."""
     dims = list(p.answer)
     wrong_dims = {}
     for w in p.wrong_answers:
@@ -96,25 +128,33 @@ def _cloze(p) -> list:
             for k, (right, wrong) in enumerate(zip(dims, w.value, strict=True)):
                 if wrong != right:
                     wrong_dims.setdefault(k, {}).setdefault(wrong, w.explanation)
+    if marks % len(dims):
+        raise ValueError(f"{marks} marks cannot be shared by {len(dims)} blanks")
+    weight = marks // len(dims)
     blanks = []
     for k, d in enumerate(dims):
-        parts = f"{{1:NUMERICAL:={d}:0#Right."
+        parts = f"{{{weight}:NUMERICAL:={plain(d)}:0#Right."
         for wrong, why in wrong_dims.get(k, {}).items():
-            parts += f"~%0%{wrong}:0#{_cloze_escape(why)}"
+            parts += f"~%0%{plain(wrong)}:0#{cloze_feedback(why)}"
         blanks.append(parts + "}")
     shape = "(" + ", ".join(blanks) + (",)" if len(dims) == 1 else ")")
-    body = f"<p>{_html(p.question)}</p><p>Shape: {shape}</p>"
-    return _common(p, "cloze", body)
+    # braces in the question's own text as entities, so none of it can be read as a blank
+    text = _html(p.question).replace("{", "&#123;").replace("}", "&#125;")
+    body = f"<p>{text}</p><p>Shape: {shape}</p>"
+    return _common(p, "cloze", body, marks)
 
 
-def question(p) -> list:
+def question(p, marks: int | None = None) -> list:
+    """The XML lines of one question worth ``marks`` (default: ``grade([p])``)."""
+    if marks is None:
+        marks = grade([p])
     if p.choices:
-        return _choices(p)
+        return _choices(p, marks)
     if p.kind in ("integer", "number"):
-        return _numerical(p)
+        return _numerical(p, marks)
     if p.kind == "shape":
-        return _cloze(p)
-    return _yesno(p)
+        return _cloze(p, marks)
+    return _yesno(p, marks)
 
 
 def to_moodle_xml(problems, meta) -> str:
@@ -123,6 +163,7 @@ def to_moodle_xml(problems, meta) -> str:
              f"({xml_escape(meta['generator'])}) -->",
              "<quiz>"]
     category = None
+    marks = grade(problems)
     for p in problems:
         if p.skill != category:  # order kept: a category element whenever the skill changes
             category = p.skill
@@ -130,7 +171,7 @@ def to_moodle_xml(problems, meta) -> str:
                       f"    <category><text>$course$/rnnquiz/{xml_escape(category)}</text>"
                       "</category>",
                       "  </question>"]
-        lines += question(p)
+        lines += question(p, marks)
         lines.append("  </question>")
     lines.append("</quiz>")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,58 @@
+"""What every writer shares: plain decimal numbers, the answer stated without its letter, and
+worked solutions wrapped to a page or a phone.
+
+Python writes small floats as ``5e-05``; some GIFT readers reject that and others read it as
+5.0, so every number a writer puts in a file goes through :func:`plain`.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from decimal import Decimal
+
+SOLUTION_WIDTH = 72  # characters of a worked-solution line, continuation indent included
+
+
+def plain(value) -> str:
+    """A number as a plain decimal: 5e-05 -> '0.00005', 1e-06 -> '0.000001', 725 -> '725'.
+
+    The shortest decimal that reads back as the same float (Python's repr), never an exponent.
+    """
+    if isinstance(value, bool):
+        raise TypeError("a yes/no answer is not a number")
+    if isinstance(value, int):
+        return str(value)
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {value!r}")
+    if value == 0:
+        return "0"
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def answer_text(p) -> str:
+    """The answer as written, without a choice letter: for importers that shuffle choices."""
+    if p.choices:
+        return p.choices[p.correct_choice]
+    return p.answer_text
+
+
+def wrap_solution(solution: str, width: int = SOLUTION_WIDTH) -> list:
+    """The worked solution's lines, each at most ``width`` characters where the words allow.
+
+    A long line breaks at spaces (so ``a + b + c`` breaks before a ``+``); its continuation
+    lines are indented by four spaces so the reader sees they belong together.
+    """
+    lines = []
+    for line in solution.splitlines():
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        lines += textwrap.wrap(line, width=width, subsequent_indent=indent + "    ",
+                               break_long_words=False, break_on_hyphens=False)
+    return lines
