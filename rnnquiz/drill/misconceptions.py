@@ -7,11 +7,21 @@ or whose value equals the right answer, yields nothing.
 
 from __future__ import annotations
 
-from rnnquiz.calculator.rules import count
-from rnnquiz.drill.quantities import display
+from rnnquiz.calculator.rules import GATE_ORDER, count
+from rnnquiz.drill.quantities import column_vectors, display
+from rnnquiz.errors import NetworkError
 from rnnquiz.witness import handcalc
 
-GATE_LETTERS = {"lstm": "i, f, g, o", "gru": "r, z, n"}
+
+def gate_letters(net) -> str:
+    """The gate blocks in the convention's own order and letters: Keras GRU 'z, r, h'."""
+    return ", ".join(letter for letter, _ in GATE_ORDER[(net.convention, net.cell)])
+
+
+def cell_name(net) -> str:
+    """'an LSTM', 'a GRU', 'an RNN' (the article follows the sound of the letters)."""
+    name = net.cell.upper()
+    return ("an " if name[0] in "AEFHILMNORSX" else "a ") + name
 
 
 class NamedWrong:
@@ -62,6 +72,8 @@ def _rows_are(net, t) -> str:
 def transposed(net, ask, solved):
     if ask["quantity"] != "shape" or len(solved.value) != 2:
         return None
+    if _is_recurrent(solved.tensor) and solved.value == (net.n, net.n):
+        return None  # W_hh is n x n by nature: its transpose is no other answer
     rows, cols = solved.value
     how = "W x" if net.effective_layout == "out-in" else "x W"
     return ((cols, rows), f"({cols}, {rows}) is the transpose: under this question's "
@@ -77,8 +89,14 @@ def biases_left_out(net, ask, solved):
                    f"{solved.value - wrong:,} more")
 
 
+def _keras_two_rows(net) -> bool:
+    """A Keras GRU with reset_after=True: its bias is (2, 3n), one row per side."""
+    return net.convention == "keras" and net.cell == "gru" and net.reset_after
+
+
 def bias_counted_twice(net, ask, solved):
-    if ask["quantity"] != "total" or not solved.total_bias or net.convention == "pytorch":
+    if ask["quantity"] != "total" or not solved.total_bias or net.convention == "pytorch" \
+            or _keras_two_rows(net):
         return None
     wrong = solved.value + _recurrent_biases(net)
     return wrong, (f"{wrong:,} counts two bias vectors per gate block, as PyTorch does "
@@ -91,6 +109,54 @@ def second_bias_left_out(net, ask, solved):
     wrong = solved.value - _recurrent_biases(net)
     return wrong, (f"{wrong:,} leaves out PyTorch's second bias: torch.nn keeps both bias_ih "
                    "and bias_hh in every layer and direction")
+
+
+def keras_one_bias_row(net, ask, solved):
+    if not _keras_two_rows(net):
+        return None
+    q = ask["quantity"]
+    rows = net.gates * net.n
+    if q == "total" and solved.total_bias:
+        wrong = solved.value - _recurrent_biases(net)
+    elif q in ("shape", "parameters") and solved.tensor.is_bias:
+        wrong = (rows,) if q == "shape" else rows
+    else:
+        return None
+    return wrong, (f"{display(solved.kind, wrong)} counts one bias row, as reset_after=False "
+                   f"does; with reset_after=True (Keras 3's default) the bias is (2, {rows}): "
+                   "one row for the input side, one for the recurrent side")
+
+
+def gru_four_blocks(net, ask, solved):
+    if net.cell != "gru" or net.proj_size:
+        return None
+    q, g = ask["quantity"], net.gates
+    if q == "total":
+        tensors = count(net.replace(bias=solved.total_bias)).tensors
+        gated = sum(t.parameters for t in tensors
+                    if t.role not in ("hidden->output", "output bias"))
+        wrong = solved.value + gated // g
+    elif q in ("shape", "parameters"):
+        shape = list(solved.tensor.shape)
+        where = [k for k, d in enumerate(shape) if d == g * net.n]
+        if len(where) != 1:
+            return None
+        shape[where[0]] = 4 * net.n
+        wrong = tuple(shape)
+        if q == "parameters":
+            wrong = solved.value // (g * net.n) * 4 * net.n
+    else:
+        return None
+    return wrong, (f"{display(solved.kind, wrong)} counts 4 gate blocks, as an LSTM has; "
+                   f"a GRU has {g} ({gate_letters(net)}), each with its own weights")
+
+
+def bias_as_column(net, ask, solved):
+    if ask["quantity"] != "shape" or len(solved.value) != 1 or column_vectors(net):
+        return None
+    k = solved.value[0]
+    return (k, 1), (f"({k}, 1) writes the bias as a column vector; in the {net.convention} "
+                    f"convention it is a 1-D vector of {k}: ({k},)")
 
 
 def multiplied_by_T(net, ask, solved):
@@ -113,8 +179,8 @@ def gate_multiplier_left_out(net, ask, solved):
     if ask["quantity"] != "total" or net.cell == "rnn" or net.proj_size:
         return None
     wrong = _total(net.replace(cell="rnn"), solved.total_bias)
-    return wrong, (f"{wrong:,} counts one block of weights; an {net.cell.upper()} has "
-                   f"{net.gates} gate blocks ({GATE_LETTERS[net.cell]}), each with its own "
+    return wrong, (f"{wrong:,} counts one block of weights; {cell_name(net)} has "
+                   f"{net.gates} gate blocks ({gate_letters(net)}), each with its own "
                    "weights")
 
 
@@ -170,6 +236,8 @@ def m_and_p_swapped(net, ask, solved):
         wrong = twin.shape if q == "shape" else twin.parameters
     else:
         return None
+    if wrong == solved.value:
+        return None  # with m != p, the quantity does not tell them apart: no mistake to name
     text = display(solved.kind, wrong)
     return wrong, (f"{text} swaps m and p: the input layer has m = {net.m} neurons, the "
                    f"output layer p = {net.p}")
@@ -258,7 +326,7 @@ def gradient_no_slope(net, ask, solved):
     if info is None or info["activation"] == "identity":
         return None
     calc = handcalc.one_neuron_bptt(info["u"], info["w"], info["xs"], info["target"],
-                                    info["activation"], ignore_slope=True)
+                                    info["activation"], h0=info["h0"], ignore_slope=True)
     wrong = round(calc["d" + info["of"]], solved.decimals)
     return wrong, (f"{wrong:.{solved.decimals}f} leaves out {info['activation']}'(a_t): the "
                    "gradient passes through the activation's slope at every step")
@@ -281,6 +349,51 @@ def stored_h0_left_out(net, ask, solved):
                    "step's gradient needs")
 
 
+def terms_double_sum(net, ask, solved):
+    if ask["quantity"] != "gradient_terms" or solved.value < 2:
+        return None
+    T = solved.value
+    wrong, tensor = T * (T + 1) // 2, ask.get("tensor", "W_hh")
+    return wrong, (f"{wrong:,} = T(T+1)/2 counts a double sum (each loss back to every earlier "
+                   f"step); grouped by the step where the weights are used, dL/d{tensor} has "
+                   f"one term per time step: {T}")
+
+
+def _real_root(net, unknown, total) -> float | None:
+    """The real x > 0 with count(net with unknown = x) = total (a quadratic in x)."""
+    try:
+        a0, a1, a2 = (count(net.replace(**{unknown: x})).total for x in (1, 2, 3))
+    except NetworkError:
+        return None
+    a = (a2 - 2 * a1 + a0) / 2
+    b = a1 - a0 - 3 * a
+    c = a0 - a - b - total
+    if a == 0:
+        return -c / b if b else None
+    disc = b * b - 4 * a * c
+    return (-b + disc ** 0.5) / (2 * a) if disc >= 0 else None
+
+
+def inverse_other_equation(net, ask, solved):
+    if ask["quantity"] != "size":
+        return None
+    unknown, given = ask["of"], solved.derived["total"]
+    bias = solved.total_bias
+    if net.convention == "pytorch" and bias:
+        other, why = net.replace(convention="textbook", bias=True), \
+            "one bias vector per gate block; PyTorch keeps two (bias_ih and bias_hh)"
+    elif bias:
+        other, why = net.replace(bias=False), "no biases; the total given includes them"
+    else:
+        other, why = net.replace(bias=True), "biases; the network has none"
+    root = _real_root(other, unknown, given)
+    if root is None or root < 1 or round(root) == solved.value:
+        return None
+    wrong = round(root)
+    return wrong, (f"{wrong:,} solves the equation with {why}: with {unknown} = "
+                   f"{solved.value:,} the count is {given:,}")
+
+
 def one_term_only(net, ask, solved):
     if ask["quantity"] != "gradient_terms" or solved.value < 2:
         return None
@@ -290,12 +403,15 @@ def one_term_only(net, ask, solved):
 
 CATALOGUE = (
     ("transposed", "transposed shape", transposed),
+    ("bias-as-column", "bias written as an (n, 1) column", bias_as_column),
+    ("keras-one-bias-row", "one bias row (reset_after=False counted)", keras_one_bias_row),
     ("biases-left-out", "biases left out", biases_left_out),
     ("bias-counted-twice", "a bias counted twice", bias_counted_twice),
     ("second-bias-left-out", "PyTorch's second bias left out", second_bias_left_out),
     ("multiplied-by-T", "multiplied by T", multiplied_by_T),
     ("output-layer-left-out", "output layer left out", output_layer_left_out),
     ("gate-multiplier-left-out", "gate multiplier left out", gate_multiplier_left_out),
+    ("gru-four-blocks", "a GRU counted with 4 gate blocks", gru_four_blocks),
     ("bidirectional-left-out", "x2 for bidirectional left out", bidirectional_left_out),
     ("deep-layer-input-m", "layer 2+ given input m", deep_layer_input_m),
     ("n-for-n-squared", "n instead of n·n for W_hh", n_for_n_squared),
@@ -313,21 +429,33 @@ CATALOGUE = (
     ("factor-multiplied", "w·T instead of w^T", factor_multiplied),
     ("stored-h0-left-out", "h_0 left out of memory", stored_h0_left_out),
     ("one-term-only", "one term instead of T", one_term_only),
+    ("terms-double-sum", "T(T+1)/2 terms (a double sum)", terms_double_sum),
+    ("inverse-other-equation", "the equation of another convention solved",
+     inverse_other_equation),
 )
 
 
-def diagnose(net, ask, solved) -> list:
-    """Every applicable misconception's wrong answer, none equal to the right one or repeated."""
-    out, seen = [], {solved.value}
+def predict(net, ask, solved) -> list:
+    """Every applicable misconception's wrong answer, as NamedWrong, even one that equals the
+    right answer (the generator redraws such a variant; see ``rnnquiz.drill.soundness``)."""
+    out = []
     for ident, name, rule in CATALOGUE:
         found = rule(net, ask, solved)
         if found is None:
             continue
         value, explanation = found
-        if value in seen or (isinstance(value, int) and not isinstance(value, bool)
-                             and value < 1):
-            continue
-        seen.add(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value < 1:
+            continue  # no count is below 1: nobody would answer it
         out.append(NamedWrong(value, display(solved.kind, value, solved.decimals), ident, name,
                               explanation))
+    return out
+
+
+def diagnose(net, ask, solved) -> list:
+    """Every applicable misconception's wrong answer, none equal to the right one or repeated."""
+    out, seen = [], {solved.value, *solved.alternatives}
+    for wrong in predict(net, ask, solved):
+        if wrong.value not in seen:
+            seen.add(wrong.value)
+            out.append(wrong)
     return out

@@ -49,16 +49,17 @@ QUANTITIES = {
     "hidden_states": {"include_h0"},
     "multiply_adds": {"output"},
     "forward": {"of", "decimals"},
-    "gradient": {"of", "decimals"},
+    "gradient": {"of", "decimals", "h0"},
     "gradient_factor": set(),
     "stored_values": set(),
     "gradient_terms": {"tensor"},
 }
-ASK_OPTIONS = {"quantity", "format", "tensor", "bias", "of", "include_h0", "output", "decimals"}
+ASK_OPTIONS = {"quantity", "format", "tensor", "bias", "of", "include_h0", "output", "decimals",
+               "h0"}
 FORWARD_VALUES = ("h_1", "h_2", "h_3", "y_1", "y_2", "y_3")
 # Values a question may name besides its parameters (computed, never written in YAML).
 DERIVED = ("total", "total_with_bias", "total_without_bias", "W_xh", "W_hh", "W_hy",
-           "x_1", "x_2", "x_3", "target")
+           "x_1", "x_2", "x_3", "target", "h_0")
 TEMPLATE_KEYS = {"id", "skill", "title", "difficulty", "params", "distinct", "question",
                  "hints", "ask"}
 REQUIRED_KEYS = ("id", "skill", "title", "params", "question", "ask")
@@ -216,7 +217,7 @@ def _check_ask(ask, where, errors):
     if "decimals" in ask and ask["decimals"] not in range(1, 7):
         errors.append(f"{where}.decimals: expected an integer from 1 to 6, "
                       f"got {_got(ask['decimals'])}")
-    for flag in ("bias", "include_h0"):
+    for flag in ("bias", "include_h0", "h0"):
         if flag in ask and not isinstance(ask[flag], bool):
             errors.append(f"{where}.{flag}: expected true or false, got {_got(ask[flag])}")
     if "output" in ask and ask["output"] not in ("every", "last"):
