@@ -146,3 +146,16 @@ def test_validate_the_shipped_templates():
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 0
     assert result.output.startswith("ok: ")
+
+
+def test_same_as_copies_a_drawn_value_and_is_checked(tmp_path):
+    body = GOOD.replace("p: [2, 10]}", "p: {same_as: m}}")
+    templates, errors = load_file(write(tmp_path, body))
+    assert errors == [] and templates[0].distinct == ("m", "n")
+    problem = generate(templates[0], 3)
+    assert problem.network.p == problem.network.m
+    for bad, got in (("{same_as: p}", "{'same_as': 'p'}"), ("{same_as: T}", "{'same_as': 'T'}"),
+                     ("{same_as: m, x: 1}", "{'same_as': 'm', 'x': 1}")):
+        assert errors_of(tmp_path, GOOD.replace("p: [2, 10]}", f"p: {bad}}}")) == [
+            "counts.yaml: templates[0].params.p: expected {same_as: NAME} naming another "
+            f"parameter of the same kind, got {got}"]

@@ -99,6 +99,9 @@ def bias_counted_twice(net, ask, solved):
             or _keras_two_rows(net):
         return None
     wrong = solved.value + _recurrent_biases(net)
+    if net.convention == "keras" and net.cell == "gru":
+        return wrong, (f"{wrong:,} counts two bias rows, as reset_after=True (Keras 3's "
+                       "default) does; with reset_after=False the bias is one row")
     return wrong, (f"{wrong:,} counts two bias vectors per gate block, as PyTorch does "
                    f"(bias_ih and bias_hh); the {net.convention} convention has one")
 

@@ -12,6 +12,7 @@ from rnnquiz.drill.checking import check
 from rnnquiz.drill.misconceptions import diagnose, predict
 from rnnquiz.drill.quantities import QuantityError, answer, display
 from rnnquiz.drill.soundness import Key, faults
+from rnnquiz.drill.templates import same_as
 from rnnquiz.errors import NetworkError, RnnquizError
 
 DRAW_ATTEMPTS = 200
@@ -72,10 +73,13 @@ def draw_values(template, rng) -> tuple:
         for name, spec in template.params.items():
             if isinstance(spec, list):
                 values[name] = rng.randint(spec[0], spec[1])
-            elif isinstance(spec, dict):
+            elif isinstance(spec, dict) and not same_as(spec):
                 values[name] = rng.choice(spec["choices"])
             else:
                 values[name] = spec
+        for name, spec in template.params.items():
+            if same_as(spec):  # copies a value drawn above
+                values[name] = values[spec["same_as"]]
         distinct = [values[k] for k in template.distinct]
         if len(set(distinct)) != len(distinct):
             last_error = f"values of {', '.join(template.distinct)} must differ"

@@ -86,7 +86,8 @@ class Template:
         self.title = data["title"]
         self.difficulty = data.get("difficulty", 1)
         self.params = dict(data["params"])
-        sizes = [k for k in ("m", "n", "p") if isinstance(self.params.get(k), list | dict)]
+        sizes = [k for k in ("m", "n", "p") if isinstance(self.params.get(k), list | dict)
+                 and not same_as(self.params[k])]
         self.distinct = tuple(data.get("distinct", sizes))
         self.question = data["question"].strip()
         self.hints = tuple(data.get("hints", ()))
@@ -96,6 +97,8 @@ class Template:
     def choices_of(self, name):
         """The values a parameter can take, or None for a range."""
         spec = self.params.get(name)
+        if same_as(spec):
+            return self.choices_of(spec["same_as"])
         if isinstance(spec, dict):
             return list(spec["choices"])
         if isinstance(spec, list):
@@ -104,6 +107,12 @@ class Template:
 
     def __repr__(self):
         return f"Template({self.id!r})"
+
+
+def same_as(spec):
+    """The parameter a ``{same_as: m}`` spec copies (min-char-rnn predicts its own inputs:
+    p = m), or None for any other spec."""
+    return spec.get("same_as") if isinstance(spec, dict) else None
 
 
 def _got(value) -> str:
@@ -256,6 +265,13 @@ def check_template(data, where: str) -> list:
         if name not in PARAMS:
             errors.append(f"{where}.params.{name}: unknown parameter (expected one of "
                           f"{', '.join(PARAMS)})")
+        elif isinstance(spec, dict) and "same_as" in spec:
+            target = spec["same_as"]
+            if set(spec) != {"same_as"} or target == name or target not in params \
+                    or same_as(params[target]) or PARAMS.get(target, ("",))[0] != \
+                    PARAMS[name][0]:
+                errors.append(f"{where}.params.{name}: expected {{same_as: NAME}} naming "
+                              f"another parameter of the same kind, got {_got(spec)}")
         else:
             _check_param(name, spec, f"{where}.params.{name}", errors)
     distinct = data.get("distinct", [])
