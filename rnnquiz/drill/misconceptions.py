@@ -89,6 +89,11 @@ def biases_left_out(net, ask, solved):
                    f"{solved.value - wrong:,} more")
 
 
+def _written(solved, wrong) -> str:
+    """A wrong value as the explanations write it: counts with thousands commas, shapes."""
+    return f"{wrong:,}" if solved.kind == "integer" else display(solved.kind, wrong)
+
+
 def _keras_two_rows(net) -> bool:
     """A Keras GRU with reset_after=True: its bias is (2, 3n), one row per side."""
     return net.convention == "keras" and net.cell == "gru" and net.reset_after
@@ -125,7 +130,7 @@ def keras_one_bias_row(net, ask, solved):
         wrong = (rows,) if q == "shape" else rows
     else:
         return None
-    return wrong, (f"{display(solved.kind, wrong)} counts one bias row, as reset_after=False "
+    return wrong, (f"{_written(solved, wrong)} counts one bias row, as reset_after=False "
                    f"does; with reset_after=True (Keras 3's default) the bias is (2, {rows}): "
                    "one row for the input side, one for the recurrent side")
 
@@ -150,7 +155,7 @@ def gru_four_blocks(net, ask, solved):
             wrong = solved.value // (g * net.n) * 4 * net.n
     else:
         return None
-    return wrong, (f"{display(solved.kind, wrong)} counts 4 gate blocks, as an LSTM has; "
+    return wrong, (f"{_written(solved, wrong)} counts 4 gate blocks, as an LSTM has; "
                    f"a GRU has {g} ({gate_letters(net)}), each with its own weights")
 
 
