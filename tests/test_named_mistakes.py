@@ -106,13 +106,24 @@ def test_inverse_problems_name_the_equation_without_biases():
               p=18, bias=False)
     assert p.answer == 48 and "3552 weights" == p.question
     other = mistake(p, "47")
-    assert other.id == "inverse-other-equation" and other.explanation == (
-        "47 solves the equation with biases; the network has none: with n = 48 the count is "
-        "3,552")
+    assert other.id == "inverse-biases-added" and other.explanation == (
+        "47 solves the equation with biases, which this network has none of: with n = 48 the "
+        "count is 3,552")
     # With biases: n² + (m + p + 1)n + p = total; p > m, so leaving the biases out gives more.
     p = fixed({"quantity": "size", "of": "n", "bias": True}, "{total}", m=2, n=10, p=30)
     assert p.answer == 10 and p.question == "460"  # 20 + 100 + 10 + 300 + 30
-    assert mistake(p, "11").id == "inverse-other-equation"  # n² + 32n = 460: 10.76
+    left_out = mistake(p, "11")  # n² + 32n = 460: n = 10.76
+    assert left_out.id == "inverse-biases-left-out" and left_out.explanation == (
+        "11 solves the equation without the biases, which the total includes: with n = 10 the "
+        "count is 460")
+    # torch.nn.LSTM(2, H): 4·(2H + H² + 2H) = 4H² + 16H; H = 40 gives 7,040. With one bias
+    # 4H² + 12H = 7,040: H = 40.48, which rounds back to 40 (no mistake to see); without
+    # biases 4H² + 8H = 7,040: H = 40.96 -> 41.
+    p = fixed({"quantity": "size", "of": "n"}, "{total}", m=2, n=40, cell="lstm",
+              convention="pytorch")
+    assert p.answer == 40 and p.question == "7040"
+    assert mistake(p, "41").id == "inverse-biases-left-out"
+    assert [w.id for w in p.wrong_answers] == ["inverse-biases-left-out"]
 
 
 def test_practice_says_when_a_problem_has_no_hint():

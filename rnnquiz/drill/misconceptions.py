@@ -382,24 +382,40 @@ def _real_root(net, unknown, total) -> float | None:
     return (-b + disc ** 0.5) / (2 * a) if disc >= 0 else None
 
 
-def inverse_other_equation(net, ask, solved):
+def _other_equation(net, ask, solved, other, why):
+    """The whole number a student gets by solving the count equation of ``other`` for the
+    unknown and rounding; None when it rounds back to the answer (no mistake to see)."""
     if ask["quantity"] != "size":
         return None
     unknown, given = ask["of"], solved.derived["total"]
-    bias = solved.total_bias
-    if net.convention == "pytorch" and bias:
-        other, why = net.replace(convention="textbook", bias=True), \
-            "one bias vector per gate block; PyTorch keeps two (bias_ih and bias_hh)"
-    elif bias:
-        other, why = net.replace(bias=False), "no biases; the total given includes them"
-    else:
-        other, why = net.replace(bias=True), "biases; the network has none"
     root = _real_root(other, unknown, given)
-    if root is None or root < 1 or round(root) == solved.value:
+    if root is None or root < 0.5 or round(root) == solved.value:
         return None
     wrong = round(root)
-    return wrong, (f"{wrong:,} solves the equation with {why}: with {unknown} = "
-                   f"{solved.value:,} the count is {given:,}")
+    return wrong, (f"{wrong:,} solves the equation {why}: with {unknown} = {solved.value:,} "
+                   f"the count is {given:,}")
+
+
+def inverse_biases_left_out(net, ask, solved):
+    if not solved.total_bias:
+        return None
+    return _other_equation(net, ask, solved, net.replace(bias=False),
+                           "without the biases, which the total includes")
+
+
+def inverse_biases_added(net, ask, solved):
+    if solved.total_bias is not False:
+        return None
+    return _other_equation(net, ask, solved, net.replace(bias=True),
+                           "with biases, which this network has none of")
+
+
+def inverse_one_bias(net, ask, solved):
+    if net.convention != "pytorch" or not solved.total_bias:
+        return None
+    return _other_equation(net, ask, solved, net.replace(convention="textbook"),
+                           "with one bias vector per gate block; PyTorch keeps two (bias_ih "
+                           "and bias_hh)")
 
 
 def one_term_only(net, ask, solved):
@@ -438,8 +454,9 @@ CATALOGUE = (
     ("stored-h0-left-out", "h_0 left out of memory", stored_h0_left_out),
     ("one-term-only", "one term instead of T", one_term_only),
     ("terms-double-sum", "T(T+1)/2 terms (a double sum)", terms_double_sum),
-    ("inverse-other-equation", "the equation of another convention solved",
-     inverse_other_equation),
+    ("inverse-biases-left-out", "biases left out of the equation", inverse_biases_left_out),
+    ("inverse-biases-added", "biases put into a bias-free equation", inverse_biases_added),
+    ("inverse-one-bias", "one bias per gate in PyTorch's equation", inverse_one_bias),
 )
 
 
