@@ -124,6 +124,14 @@ def test_inverse_problems_name_the_equation_without_biases():
     assert p.answer == 40 and p.question == "7040"
     assert mistake(p, "41").id == "inverse-biases-left-out"
     assert [w.id for w in p.wrong_answers] == ["inverse-biases-left-out"]
+    # torch.nn.RNN(m, 10): 10m + 100 + 20 = 170 gives m = 5; one bias: 10m + 110 = 170, m = 6
+    p = fixed({"quantity": "size", "of": "m"}, "{total}", m=5, n=10, convention="pytorch")
+    assert p.answer == 5 and p.question == "170"
+    one = mistake(p, "6")
+    assert one.id == "inverse-one-bias" and one.explanation == (
+        "6 solves the equation with one bias vector per gate block; PyTorch keeps two (bias_ih "
+        "and bias_hh): with m = 5 the count is 170")
+    assert mistake(p, "7").id == "inverse-biases-left-out"  # 10m + 100 = 170
 
 
 def test_practice_says_when_a_problem_has_no_hint():
