@@ -1,16 +1,19 @@
 """The named mistakes: each one a wrong formula evaluated at the problem's own values.
 
 A wrong answer that equals one of these gets its name and a one-line explanation; the same
-values make the multiple-choice distractors. A misconception that does not apply to a problem,
-or whose value equals the right answer, yields nothing.
+values make the multiple-choice distractors. A misconception that does not apply to a problem
+yields nothing; one whose value the grading would accept makes the generator draw the variant
+again (``rnnquiz.drill.soundness``). The rules about counts, shapes and conventions are here,
+those about the unrolled network in ``unrolled_mistakes``, inverse problems in
+``inverse_mistakes``.
 """
 
 from __future__ import annotations
 
 from rnnquiz.calculator.rules import GATE_ORDER, count
+from rnnquiz.drill import inverse_mistakes as inverse
+from rnnquiz.drill import unrolled_mistakes as unrolled
 from rnnquiz.drill.quantities import column_vectors, display
-from rnnquiz.errors import NetworkError
-from rnnquiz.witness import handcalc
 
 
 def gate_letters(net) -> str:
@@ -251,180 +254,6 @@ def m_and_p_swapped(net, ask, solved):
                    f"output layer p = {net.p}")
 
 
-def h0_step_skipped(net, ask, solved):
-    if ask["quantity"] != "recurrent_applications" or solved.value < 2:
-        return None
-    wrong = solved.value - 1
-    return wrong, (f"{wrong} skips the first step: at t = 1, W_hh is applied to h_0 too "
-                   "(h_0 = 0 gives zero, but the product is part of every step)")
-
-
-def h0_left_out(net, ask, solved):
-    if ask["quantity"] != "hidden_states" or not ask.get("include_h0", True):
-        return None
-    per = net.layers * net.directions
-    wrong = solved.value - per
-    return wrong, (f"{wrong:,} leaves out h_0: the initial state is kept too, since the first "
-                   "step's gradient needs it")
-
-
-def one_step_only(net, ask, solved):
-    if ask["quantity"] != "multiply_adds" or not net.T or net.T == 1:
-        return None
-    wrong = count(net).without_bias
-    return wrong, (f"{wrong:,} counts one time step: the forward pass applies every matrix at "
-                   f"each of the T = {net.T} steps")
-
-
-def t_changes_count(net, ask, solved):
-    if ask["quantity"] != "T_changes_count":
-        return None
-    return True, ("'yes' forgets parameter sharing: the same weights are applied at every "
-                  "step, so T changes the work, never the count")
-
-
-def activation_changes_count(net, ask, solved):
-    if ask["quantity"] != "activation_changes_count":
-        return None
-    return True, ("'yes' confuses computation with parameters: an activation acts on each "
-                  "value and has no weights")
-
-
-def _forward_variant(ask, solved, **changes):
-    info = solved.steps
-    w = info["weights"]
-    act = info["activation"]
-    options = {"activation": act, "output_activation": act}
-    w_hh = w["W_hh"]
-    if changes.get("no_recurrence"):
-        w_hh = [[0.0] * len(row) for row in w_hh]
-    if changes.get("no_activation"):
-        options = {"activation": "identity", "output_activation": "identity"}
-    steps = handcalc.forward(w["W_xh"], w_hh, w["W_hy"], w["xs"], **options)
-    s = steps[info["t"] - 1]
-    return round((s.h if info["which"] == "h" else s.y)[0], solved.decimals)
-
-
-def forward_no_activation(net, ask, solved):
-    if ask["quantity"] != "forward":
-        return None
-    wrong = _forward_variant(ask, solved, no_activation=True)
-    return wrong, (f"{wrong:.{solved.decimals}f} leaves out the activation: each value goes "
-                   f"through {solved.steps['activation']} before it is used")
-
-
-def forward_no_recurrence(net, ask, solved):
-    if ask["quantity"] != "forward" or solved.steps["t"] == 1:
-        return None
-    wrong = _forward_variant(ask, solved, no_recurrence=True)
-    return wrong, (f"{wrong:.{solved.decimals}f} drops W_hh·h_(t-1): after the first step the "
-                   "previous hidden state feeds in too")
-
-
-def gradient_last_term_only(net, ask, solved):
-    if ask["quantity"] != "gradient" or net.T < 2:
-        return None
-    wrong = round(solved.steps["last"], solved.decimals)
-    return wrong, (f"{wrong:.{solved.decimals}f} keeps only the last step's term: the same "
-                   "weight is used at every step, so every step adds a term to its gradient")
-
-
-def gradient_no_slope(net, ask, solved):
-    info = solved.steps if ask["quantity"] == "gradient" else None
-    if info is None or info["activation"] == "identity":
-        return None
-    calc = handcalc.one_neuron_bptt(info["u"], info["w"], info["xs"], info["target"],
-                                    info["activation"], h0=info["h0"], ignore_slope=True)
-    wrong = round(calc["d" + info["of"]], solved.decimals)
-    return wrong, (f"{wrong:.{solved.decimals}f} leaves out {info['activation']}'(a_t): the "
-                   "gradient passes through the activation's slope at every step")
-
-
-def factor_multiplied(net, ask, solved):
-    if ask["quantity"] != "gradient_factor":
-        return None
-    w = solved.steps["w"]
-    wrong = round(w * net.T, solved.decimals)
-    return wrong, (f"{wrong:g} multiplies w by T; the factors multiply: w·w·...·w = w^T")
-
-
-def stored_h0_left_out(net, ask, solved):
-    if ask["quantity"] != "stored_values":
-        return None
-    per_state = (net.proj_size or net.n) + (net.n if net.cell == "lstm" else 0)
-    wrong = solved.value - net.layers * net.directions * per_state
-    return wrong, (f"{wrong:,} leaves out the initial state h_0 (and c_0), which the first "
-                   "step's gradient needs")
-
-
-def terms_double_sum(net, ask, solved):
-    if ask["quantity"] != "gradient_terms" or solved.value < 2:
-        return None
-    T = solved.value
-    wrong, tensor = T * (T + 1) // 2, ask.get("tensor", "W_hh")
-    return wrong, (f"{wrong:,} = T(T+1)/2 counts a double sum (each loss back to every earlier "
-                   f"step); grouped by the step where the weights are used, dL/d{tensor} has "
-                   f"one term per time step: {T}")
-
-
-def _real_root(net, unknown, total) -> float | None:
-    """The real x > 0 with count(net with unknown = x) = total (a quadratic in x)."""
-    try:
-        a0, a1, a2 = (count(net.replace(**{unknown: x})).total for x in (1, 2, 3))
-    except NetworkError:
-        return None
-    a = (a2 - 2 * a1 + a0) / 2
-    b = a1 - a0 - 3 * a
-    c = a0 - a - b - total
-    if a == 0:
-        return -c / b if b else None
-    disc = b * b - 4 * a * c
-    return (-b + disc ** 0.5) / (2 * a) if disc >= 0 else None
-
-
-def _other_equation(net, ask, solved, other, why):
-    """The whole number a student gets by solving the count equation of ``other`` for the
-    unknown and rounding; None when it rounds back to the answer (no mistake to see)."""
-    if ask["quantity"] != "size":
-        return None
-    unknown, given = ask["of"], solved.derived["total"]
-    root = _real_root(other, unknown, given)
-    if root is None or root < 0.5 or round(root) == solved.value:
-        return None
-    wrong = round(root)
-    return wrong, (f"{wrong:,} solves the equation {why}: with {unknown} = {solved.value:,} "
-                   f"the count is {given:,}")
-
-
-def inverse_biases_left_out(net, ask, solved):
-    if not solved.total_bias:
-        return None
-    return _other_equation(net, ask, solved, net.replace(bias=False),
-                           "without the biases, which the total includes")
-
-
-def inverse_biases_added(net, ask, solved):
-    if solved.total_bias is not False:
-        return None
-    return _other_equation(net, ask, solved, net.replace(bias=True),
-                           "with biases, which this network has none of")
-
-
-def inverse_one_bias(net, ask, solved):
-    if net.convention != "pytorch" or not solved.total_bias:
-        return None
-    return _other_equation(net, ask, solved, net.replace(convention="textbook"),
-                           "with one bias vector per gate block; PyTorch keeps two (bias_ih "
-                           "and bias_hh)")
-
-
-def one_term_only(net, ask, solved):
-    if ask["quantity"] != "gradient_terms" or solved.value < 2:
-        return None
-    return 1, ("1 counts only the last step: the weights are shared, so each of the T steps "
-               "adds its own term")
-
-
 CATALOGUE = (
     ("transposed", "transposed shape", transposed),
     ("bias-as-column", "bias written as an (n, 1) column", bias_as_column),
@@ -440,23 +269,23 @@ CATALOGUE = (
     ("deep-layer-input-m", "layer 2+ given input m", deep_layer_input_m),
     ("n-for-n-squared", "n instead of n·n for W_hh", n_for_n_squared),
     ("m-p-swapped", "m and p swapped", m_and_p_swapped),
-    ("h0-left-out", "h_0 left out", h0_left_out),
-    ("h0-step-skipped", "first step skipped", h0_step_skipped),
-    ("one-step-only", "one time step only", one_step_only),
-    ("T-changes-count", "thinks T changes the count", t_changes_count),
+    ("h0-left-out", "h_0 left out", unrolled.h0_left_out),
+    ("h0-step-skipped", "first step skipped", unrolled.h0_step_skipped),
+    ("one-step-only", "one time step only", unrolled.one_step_only),
+    ("T-changes-count", "thinks T changes the count", unrolled.t_changes_count),
     ("activation-changes-count", "thinks the activation changes the count",
-     activation_changes_count),
-    ("forward-no-activation", "activation left out", forward_no_activation),
-    ("forward-no-recurrence", "recurrent term left out", forward_no_recurrence),
-    ("gradient-last-term-only", "only the last step's term", gradient_last_term_only),
-    ("gradient-no-slope", "activation slope left out", gradient_no_slope),
-    ("factor-multiplied", "w·T instead of w^T", factor_multiplied),
-    ("stored-h0-left-out", "h_0 left out of memory", stored_h0_left_out),
-    ("one-term-only", "one term instead of T", one_term_only),
-    ("terms-double-sum", "T(T+1)/2 terms (a double sum)", terms_double_sum),
-    ("inverse-biases-left-out", "biases left out of the equation", inverse_biases_left_out),
-    ("inverse-biases-added", "biases put into a bias-free equation", inverse_biases_added),
-    ("inverse-one-bias", "one bias per gate in PyTorch's equation", inverse_one_bias),
+     unrolled.activation_changes_count),
+    ("forward-no-activation", "activation left out", unrolled.forward_no_activation),
+    ("forward-no-recurrence", "recurrent term left out", unrolled.forward_no_recurrence),
+    ("gradient-last-term-only", "only the last step's term", unrolled.gradient_last_term_only),
+    ("gradient-no-slope", "activation slope left out", unrolled.gradient_no_slope),
+    ("factor-multiplied", "w·T instead of w^T", unrolled.factor_multiplied),
+    ("stored-h0-left-out", "h_0 left out of memory", unrolled.stored_h0_left_out),
+    ("one-term-only", "one term instead of T", unrolled.one_term_only),
+    ("terms-double-sum", "T(T+1)/2 terms (a double sum)", unrolled.terms_double_sum),
+    ("inverse-biases-left-out", "biases left out of the equation", inverse.biases_left_out),
+    ("inverse-biases-added", "biases put into a bias-free equation", inverse.biases_added),
+    ("inverse-one-bias", "one bias per gate in PyTorch's equation", inverse.one_bias),
 )
 
 
