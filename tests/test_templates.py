@@ -61,8 +61,8 @@ def test_every_error_names_file_and_field(tmp_path):
         "layers, proj_size, cell, convention, layout, activation, bidirectional, bias, "
         "reset_after)",
         "counts.yaml: templates[1].question: placeholder {m.__class__} may only name a value of "
-        "this template (W_hh, W_hy, W_xh, cell, colour, m, n, p, target, total, total_with_bias, "
-        "total_without_bias, x_1, x_2, x_3); use {{ and }} for literal braces",
+        "this template (W_hh, W_hy, W_xh, cell, colour, h_0, m, n, p, target, total, "
+        "total_with_bias, total_without_bias, x_1, x_2, x_3); use {{ and }} for literal braces",
         "counts.yaml: templates[1].ask.tensor: not an option of quantity total",
         "counts.yaml: templates[2]: missing required key skill",
         "counts.yaml: templates[2].id: expected lowercase letters, digits and dashes, "
@@ -89,7 +89,7 @@ def test_unknown_placeholder_is_rejected(tmp_path):
     body = GOOD.replace("how many parameters?", "{secret}?")
     assert errors_of(tmp_path, body) == [
         "counts.yaml: templates[0].question: placeholder {secret} is not a value of this "
-        "template (allowed: W_hh, W_hy, W_xh, m, n, p, target, total, total_with_bias, "
+        "template (allowed: W_hh, W_hy, W_xh, h_0, m, n, p, target, total, total_with_bias, "
         "total_without_bias, x_1, x_2, x_3)"]
 
 
@@ -146,3 +146,16 @@ def test_validate_the_shipped_templates():
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 0
     assert result.output.startswith("ok: ")
+
+
+def test_same_as_copies_a_drawn_value_and_is_checked(tmp_path):
+    body = GOOD.replace("p: [2, 10]}", "p: {same_as: m}}")
+    templates, errors = load_file(write(tmp_path, body))
+    assert errors == [] and templates[0].distinct == ("m", "n")
+    problem = generate(templates[0], 3)
+    assert problem.network.p == problem.network.m
+    for bad, got in (("{same_as: p}", "{'same_as': 'p'}"), ("{same_as: T}", "{'same_as': 'T'}"),
+                     ("{same_as: m, x: 1}", "{'same_as': 'm', 'x': 1}")):
+        assert errors_of(tmp_path, GOOD.replace("p: [2, 10]}", f"p: {bad}}}")) == [
+            "counts.yaml: templates[0].params.p: expected {same_as: NAME} naming another "
+            f"parameter of the same kind, got {got}"]

@@ -14,7 +14,11 @@ from rnnquiz.cli.options import Integers
 def validate(paths, seeds):
     """Check template files: every error, naming file and field; then every answer.
 
-    Without PATHS, checks the templates shipped with rnnquiz. Exits 1 if anything is wrong.
+    Each template is rendered with every seed; a seed fails when its answer disagrees with
+    the NumPy model or when no variant avoids a named mistake graded right, an answer too
+    small to read, a number copied from the question or a hint giving the answer away.
+    A template without hints is a warning. Without PATHS, checks the templates shipped with
+    rnnquiz. Exits 1 if anything is wrong.
 
     \b
     Example:
@@ -26,6 +30,8 @@ def validate(paths, seeds):
     report = validate_paths(paths or (str(problems_dir()),), seeds)
     for error in report.errors:
         click.echo(error, err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if report.errors:
         raise click.ClickException(f"{len(report.errors)} error(s) in {len(report.files)} "
                                    "file(s)")

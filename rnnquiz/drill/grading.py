@@ -16,10 +16,22 @@ class Grade:
         self.misconception = misconception
 
 
-def _same(problem, a, b) -> bool:
-    if problem.kind == "number":
-        return abs(a - b) <= problem.tolerance + 1e-12
+def within(kind, tolerance, a, b) -> bool:
+    """Whether ``a`` is graded as ``b``: numbers within the tolerance, others equal."""
+    if kind == "number":
+        return abs(a - b) <= tolerance + 1e-12
     return a == b
+
+
+def accepts(problem, value) -> bool:
+    """Whether the problem's own grading takes ``value`` (parsed) as the right answer."""
+    return within(problem.kind, problem.tolerance, value, problem.answer) or any(
+        within(problem.kind, problem.tolerance, value, alt)
+        for alt in getattr(problem, "alternatives", ()))
+
+
+def _same(problem, a, b) -> bool:
+    return within(problem.kind, problem.tolerance, a, b)
 
 
 def grade(problem, text: str) -> Grade:
@@ -31,7 +43,7 @@ def grade(problem, text: str) -> Grade:
         prefix = f"{given}) "
         named = next((w for w in problem.wrong_answers if w.text.startswith(prefix)), None)
         return Grade(False, given, named)
-    if _same(problem, given, problem.answer):
+    if accepts(problem, given):
         return Grade(True, given)
     # A wrong answer closer to a named mistake than to anything else gets its name.
     for wrong in problem.wrong_answers:

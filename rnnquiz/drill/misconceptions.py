@@ -1,17 +1,30 @@
 """The named mistakes: each one a wrong formula evaluated at the problem's own values.
 
 A wrong answer that equals one of these gets its name and a one-line explanation; the same
-values make the multiple-choice distractors. A misconception that does not apply to a problem,
-or whose value equals the right answer, yields nothing.
+values make the multiple-choice distractors. A misconception that does not apply to a problem
+yields nothing; one whose value the grading would accept makes the generator draw the variant
+again (``rnnquiz.drill.soundness``). The rules about counts, shapes and conventions are here,
+those about the unrolled network in ``unrolled_mistakes``, inverse problems in
+``inverse_mistakes``.
 """
 
 from __future__ import annotations
 
-from rnnquiz.calculator.rules import count
-from rnnquiz.drill.quantities import display
-from rnnquiz.witness import handcalc
+from rnnquiz.calculator.rules import GATE_ORDER, count
+from rnnquiz.drill import inverse_mistakes as inverse
+from rnnquiz.drill import unrolled_mistakes as unrolled
+from rnnquiz.drill.quantities import column_vectors, display
 
-GATE_LETTERS = {"lstm": "i, f, g, o", "gru": "r, z, n"}
+
+def gate_letters(net) -> str:
+    """The gate blocks in the convention's own order and letters: Keras GRU 'z, r, h'."""
+    return ", ".join(letter for letter, _ in GATE_ORDER[(net.convention, net.cell)])
+
+
+def cell_name(net) -> str:
+    """'an LSTM', 'a GRU', 'an RNN' (the article follows the sound of the letters)."""
+    name = net.cell.upper()
+    return ("an " if name[0] in "AEFHILMNORSX" else "a ") + name
 
 
 class NamedWrong:
@@ -62,6 +75,8 @@ def _rows_are(net, t) -> str:
 def transposed(net, ask, solved):
     if ask["quantity"] != "shape" or len(solved.value) != 2:
         return None
+    if _is_recurrent(solved.tensor) and solved.value == (net.n, net.n):
+        return None  # W_hh is n x n by nature: its transpose is no other answer
     rows, cols = solved.value
     how = "W x" if net.effective_layout == "out-in" else "x W"
     return ((cols, rows), f"({cols}, {rows}) is the transpose: under this question's "
@@ -77,10 +92,24 @@ def biases_left_out(net, ask, solved):
                    f"{solved.value - wrong:,} more")
 
 
+def _written(solved, wrong) -> str:
+    """A wrong value as the explanations write it: counts with thousands commas, shapes."""
+    return f"{wrong:,}" if solved.kind == "integer" else display(solved.kind, wrong)
+
+
+def _keras_two_rows(net) -> bool:
+    """A Keras GRU with reset_after=True: its bias is (2, 3n), one row per side."""
+    return net.convention == "keras" and net.cell == "gru" and net.reset_after
+
+
 def bias_counted_twice(net, ask, solved):
-    if ask["quantity"] != "total" or not solved.total_bias or net.convention == "pytorch":
+    if ask["quantity"] != "total" or not solved.total_bias or net.convention == "pytorch" \
+            or _keras_two_rows(net):
         return None
     wrong = solved.value + _recurrent_biases(net)
+    if net.convention == "keras" and net.cell == "gru":
+        return wrong, (f"{wrong:,} counts two bias rows, as reset_after=True (Keras 3's "
+                       "default) does; with reset_after=False the bias is one row")
     return wrong, (f"{wrong:,} counts two bias vectors per gate block, as PyTorch does "
                    f"(bias_ih and bias_hh); the {net.convention} convention has one")
 
@@ -91,6 +120,54 @@ def second_bias_left_out(net, ask, solved):
     wrong = solved.value - _recurrent_biases(net)
     return wrong, (f"{wrong:,} leaves out PyTorch's second bias: torch.nn keeps both bias_ih "
                    "and bias_hh in every layer and direction")
+
+
+def keras_one_bias_row(net, ask, solved):
+    if not _keras_two_rows(net):
+        return None
+    q = ask["quantity"]
+    rows = net.gates * net.n
+    if q == "total" and solved.total_bias:
+        wrong = solved.value - _recurrent_biases(net)
+    elif q in ("shape", "parameters") and solved.tensor.is_bias:
+        wrong = (rows,) if q == "shape" else rows
+    else:
+        return None
+    return wrong, (f"{_written(solved, wrong)} counts one bias row, as reset_after=False "
+                   f"does; with reset_after=True (Keras 3's default) the bias is (2, {rows}): "
+                   "one row for the input side, one for the recurrent side")
+
+
+def gru_four_blocks(net, ask, solved):
+    if net.cell != "gru" or net.proj_size:
+        return None
+    q, g = ask["quantity"], net.gates
+    if q == "total":
+        tensors = count(net.replace(bias=solved.total_bias)).tensors
+        gated = sum(t.parameters for t in tensors
+                    if t.role not in ("hidden->output", "output bias"))
+        wrong = solved.value + gated // g
+    elif q in ("shape", "parameters"):
+        shape = list(solved.tensor.shape)
+        where = [k for k, d in enumerate(shape) if d == g * net.n]
+        if len(where) != 1:
+            return None
+        shape[where[0]] = 4 * net.n
+        wrong = tuple(shape)
+        if q == "parameters":
+            wrong = solved.value // (g * net.n) * 4 * net.n
+    else:
+        return None
+    return wrong, (f"{_written(solved, wrong)} counts 4 gate blocks, as an LSTM has; "
+                   f"a GRU has {g} ({gate_letters(net)}), each with its own weights")
+
+
+def bias_as_column(net, ask, solved):
+    if ask["quantity"] != "shape" or len(solved.value) != 1 or column_vectors(net):
+        return None
+    k = solved.value[0]
+    return (k, 1), (f"({k}, 1) writes the bias as a column vector; in the {net.convention} "
+                    f"convention it is a 1-D vector of {k}: ({k},)")
 
 
 def multiplied_by_T(net, ask, solved):
@@ -113,8 +190,8 @@ def gate_multiplier_left_out(net, ask, solved):
     if ask["quantity"] != "total" or net.cell == "rnn" or net.proj_size:
         return None
     wrong = _total(net.replace(cell="rnn"), solved.total_bias)
-    return wrong, (f"{wrong:,} counts one block of weights; an {net.cell.upper()} has "
-                   f"{net.gates} gate blocks ({GATE_LETTERS[net.cell]}), each with its own "
+    return wrong, (f"{wrong:,} counts one block of weights; {cell_name(net)} has "
+                   f"{net.gates} gate blocks ({gate_letters(net)}), each with its own "
                    "weights")
 
 
@@ -170,164 +247,69 @@ def m_and_p_swapped(net, ask, solved):
         wrong = twin.shape if q == "shape" else twin.parameters
     else:
         return None
+    if wrong == solved.value:
+        return None  # with m != p, the quantity does not tell them apart: no mistake to name
     text = display(solved.kind, wrong)
     return wrong, (f"{text} swaps m and p: the input layer has m = {net.m} neurons, the "
                    f"output layer p = {net.p}")
 
 
-def h0_step_skipped(net, ask, solved):
-    if ask["quantity"] != "recurrent_applications" or solved.value < 2:
-        return None
-    wrong = solved.value - 1
-    return wrong, (f"{wrong} skips the first step: at t = 1, W_hh is applied to h_0 too "
-                   "(h_0 = 0 gives zero, but the product is part of every step)")
-
-
-def h0_left_out(net, ask, solved):
-    if ask["quantity"] != "hidden_states" or not ask.get("include_h0", True):
-        return None
-    per = net.layers * net.directions
-    wrong = solved.value - per
-    return wrong, (f"{wrong:,} leaves out h_0: the initial state is kept too, since the first "
-                   "step's gradient needs it")
-
-
-def one_step_only(net, ask, solved):
-    if ask["quantity"] != "multiply_adds" or not net.T or net.T == 1:
-        return None
-    wrong = count(net).without_bias
-    return wrong, (f"{wrong:,} counts one time step: the forward pass applies every matrix at "
-                   f"each of the T = {net.T} steps")
-
-
-def t_changes_count(net, ask, solved):
-    if ask["quantity"] != "T_changes_count":
-        return None
-    return True, ("'yes' forgets parameter sharing: the same weights are applied at every "
-                  "step, so T changes the work, never the count")
-
-
-def activation_changes_count(net, ask, solved):
-    if ask["quantity"] != "activation_changes_count":
-        return None
-    return True, ("'yes' confuses computation with parameters: an activation acts on each "
-                  "value and has no weights")
-
-
-def _forward_variant(ask, solved, **changes):
-    info = solved.steps
-    w = info["weights"]
-    act = info["activation"]
-    options = {"activation": act, "output_activation": act}
-    w_hh = w["W_hh"]
-    if changes.get("no_recurrence"):
-        w_hh = [[0.0] * len(row) for row in w_hh]
-    if changes.get("no_activation"):
-        options = {"activation": "identity", "output_activation": "identity"}
-    steps = handcalc.forward(w["W_xh"], w_hh, w["W_hy"], w["xs"], **options)
-    s = steps[info["t"] - 1]
-    return round((s.h if info["which"] == "h" else s.y)[0], solved.decimals)
-
-
-def forward_no_activation(net, ask, solved):
-    if ask["quantity"] != "forward":
-        return None
-    wrong = _forward_variant(ask, solved, no_activation=True)
-    return wrong, (f"{wrong:.{solved.decimals}f} leaves out the activation: each value goes "
-                   f"through {solved.steps['activation']} before it is used")
-
-
-def forward_no_recurrence(net, ask, solved):
-    if ask["quantity"] != "forward" or solved.steps["t"] == 1:
-        return None
-    wrong = _forward_variant(ask, solved, no_recurrence=True)
-    return wrong, (f"{wrong:.{solved.decimals}f} drops W_hh·h_(t-1): after the first step the "
-                   "previous hidden state feeds in too")
-
-
-def gradient_last_term_only(net, ask, solved):
-    if ask["quantity"] != "gradient" or net.T < 2:
-        return None
-    wrong = round(solved.steps["last"], solved.decimals)
-    return wrong, (f"{wrong:.{solved.decimals}f} keeps only the last step's term: the same "
-                   "weight is used at every step, so every step adds a term to its gradient")
-
-
-def gradient_no_slope(net, ask, solved):
-    info = solved.steps if ask["quantity"] == "gradient" else None
-    if info is None or info["activation"] == "identity":
-        return None
-    calc = handcalc.one_neuron_bptt(info["u"], info["w"], info["xs"], info["target"],
-                                    info["activation"], ignore_slope=True)
-    wrong = round(calc["d" + info["of"]], solved.decimals)
-    return wrong, (f"{wrong:.{solved.decimals}f} leaves out {info['activation']}'(a_t): the "
-                   "gradient passes through the activation's slope at every step")
-
-
-def factor_multiplied(net, ask, solved):
-    if ask["quantity"] != "gradient_factor":
-        return None
-    w = solved.steps["w"]
-    wrong = round(w * net.T, solved.decimals)
-    return wrong, (f"{wrong:g} multiplies w by T; the factors multiply: w·w·...·w = w^T")
-
-
-def stored_h0_left_out(net, ask, solved):
-    if ask["quantity"] != "stored_values":
-        return None
-    per_state = (net.proj_size or net.n) + (net.n if net.cell == "lstm" else 0)
-    wrong = solved.value - net.layers * net.directions * per_state
-    return wrong, (f"{wrong:,} leaves out the initial state h_0 (and c_0), which the first "
-                   "step's gradient needs")
-
-
-def one_term_only(net, ask, solved):
-    if ask["quantity"] != "gradient_terms" or solved.value < 2:
-        return None
-    return 1, ("1 counts only the last step: the weights are shared, so each of the T steps "
-               "adds its own term")
-
-
 CATALOGUE = (
     ("transposed", "transposed shape", transposed),
+    ("bias-as-column", "bias written as an (n, 1) column", bias_as_column),
+    ("keras-one-bias-row", "one bias row (reset_after=False counted)", keras_one_bias_row),
     ("biases-left-out", "biases left out", biases_left_out),
     ("bias-counted-twice", "a bias counted twice", bias_counted_twice),
     ("second-bias-left-out", "PyTorch's second bias left out", second_bias_left_out),
     ("multiplied-by-T", "multiplied by T", multiplied_by_T),
     ("output-layer-left-out", "output layer left out", output_layer_left_out),
     ("gate-multiplier-left-out", "gate multiplier left out", gate_multiplier_left_out),
+    ("gru-four-blocks", "a GRU counted with 4 gate blocks", gru_four_blocks),
     ("bidirectional-left-out", "x2 for bidirectional left out", bidirectional_left_out),
     ("deep-layer-input-m", "layer 2+ given input m", deep_layer_input_m),
     ("n-for-n-squared", "n instead of n·n for W_hh", n_for_n_squared),
     ("m-p-swapped", "m and p swapped", m_and_p_swapped),
-    ("h0-left-out", "h_0 left out", h0_left_out),
-    ("h0-step-skipped", "first step skipped", h0_step_skipped),
-    ("one-step-only", "one time step only", one_step_only),
-    ("T-changes-count", "thinks T changes the count", t_changes_count),
+    ("h0-left-out", "h_0 left out", unrolled.h0_left_out),
+    ("h0-step-skipped", "first step skipped", unrolled.h0_step_skipped),
+    ("one-step-only", "one time step only", unrolled.one_step_only),
+    ("T-changes-count", "thinks T changes the count", unrolled.t_changes_count),
     ("activation-changes-count", "thinks the activation changes the count",
-     activation_changes_count),
-    ("forward-no-activation", "activation left out", forward_no_activation),
-    ("forward-no-recurrence", "recurrent term left out", forward_no_recurrence),
-    ("gradient-last-term-only", "only the last step's term", gradient_last_term_only),
-    ("gradient-no-slope", "activation slope left out", gradient_no_slope),
-    ("factor-multiplied", "w·T instead of w^T", factor_multiplied),
-    ("stored-h0-left-out", "h_0 left out of memory", stored_h0_left_out),
-    ("one-term-only", "one term instead of T", one_term_only),
+     unrolled.activation_changes_count),
+    ("forward-no-activation", "activation left out", unrolled.forward_no_activation),
+    ("forward-no-recurrence", "recurrent term left out", unrolled.forward_no_recurrence),
+    ("gradient-last-term-only", "only the last step's term", unrolled.gradient_last_term_only),
+    ("gradient-no-slope", "activation slope left out", unrolled.gradient_no_slope),
+    ("factor-multiplied", "w·T instead of w^T", unrolled.factor_multiplied),
+    ("stored-h0-left-out", "h_0 left out of memory", unrolled.stored_h0_left_out),
+    ("one-term-only", "one term instead of T", unrolled.one_term_only),
+    ("terms-double-sum", "T(T+1)/2 terms (a double sum)", unrolled.terms_double_sum),
+    ("inverse-biases-left-out", "biases left out of the equation", inverse.biases_left_out),
+    ("inverse-biases-added", "biases put into a bias-free equation", inverse.biases_added),
+    ("inverse-one-bias", "one bias per gate in PyTorch's equation", inverse.one_bias),
 )
 
 
-def diagnose(net, ask, solved) -> list:
-    """Every applicable misconception's wrong answer, none equal to the right one or repeated."""
-    out, seen = [], {solved.value}
+def predict(net, ask, solved) -> list:
+    """Every applicable misconception's wrong answer, as NamedWrong, even one that equals the
+    right answer (the generator redraws such a variant; see ``rnnquiz.drill.soundness``)."""
+    out = []
     for ident, name, rule in CATALOGUE:
         found = rule(net, ask, solved)
         if found is None:
             continue
         value, explanation = found
-        if value in seen or (isinstance(value, int) and not isinstance(value, bool)
-                             and value < 1):
-            continue
-        seen.add(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value < 1:
+            continue  # no count is below 1: nobody would answer it
         out.append(NamedWrong(value, display(solved.kind, value, solved.decimals), ident, name,
                               explanation))
+    return out
+
+
+def diagnose(net, ask, solved) -> list:
+    """Every applicable misconception's wrong answer, none equal to the right one or repeated."""
+    out, seen = [], {solved.value, *solved.alternatives}
+    for wrong in predict(net, ask, solved):
+        if wrong.value not in seen:
+            seen.add(wrong.value)
+            out.append(wrong)
     return out

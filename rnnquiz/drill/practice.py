@@ -171,7 +171,9 @@ def run_session(problems, ask, say, history=None, total=None) -> Summary:
                     summary.ended_early = True
                     return summary
                 if command == "hint":
-                    say(f"Hint: {hints.pop(0)}" if hints else "No more hints for this one.")
+                    say(f"Hint: {hints.pop(0)}" if hints else
+                        "No more hints for this one." if problem.hints else
+                        "This problem has no hint.")
                     continue
                 if command == "skip":
                     summary.skipped += 1

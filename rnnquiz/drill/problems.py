@@ -9,11 +9,14 @@ import random
 
 from rnnquiz.description.network import Network
 from rnnquiz.drill.checking import check
-from rnnquiz.drill.misconceptions import diagnose
+from rnnquiz.drill.misconceptions import diagnose, predict
 from rnnquiz.drill.quantities import QuantityError, answer, display
+from rnnquiz.drill.soundness import Key, faults
+from rnnquiz.drill.templates import same_as
 from rnnquiz.errors import NetworkError, RnnquizError
 
 DRAW_ATTEMPTS = 200
+REDRAWS = 50  # draws a variant may take to avoid every fault of rnnquiz.drill.soundness
 NETWORK_FIELDS = ("m", "n", "p", "T", "cell", "layers", "bidirectional", "bias", "convention",
                   "reset_after", "proj_size", "layout")
 LETTERS = "abcdefgh"
@@ -70,10 +73,13 @@ def draw_values(template, rng) -> tuple:
         for name, spec in template.params.items():
             if isinstance(spec, list):
                 values[name] = rng.randint(spec[0], spec[1])
-            elif isinstance(spec, dict):
+            elif isinstance(spec, dict) and not same_as(spec):
                 values[name] = rng.choice(spec["choices"])
             else:
                 values[name] = spec
+        for name, spec in template.params.items():
+            if same_as(spec):  # copies a value drawn above
+                values[name] = values[spec["same_as"]]
         distinct = [values[k] for k in template.distinct]
         if len(set(distinct)) != len(distinct):
             last_error = f"values of {', '.join(template.distinct)} must differ"
@@ -119,19 +125,8 @@ def _choices(solved, wrongs, rng) -> tuple:
     return choices, correct
 
 
-def generate(template, seed: int) -> Problem:
-    """The problem ``template.id@seed``; raises ProblemError when none can be made."""
-    rng = random.Random(f"{template.id}@{seed}")
-    values, net = draw_values(template, rng)
-    ask = template.ask
-    try:
-        solved = answer(net, ask, values, rng)
-    except (QuantityError, NetworkError) as e:
-        raise ProblemError(f"{template.id}@{seed}: {e}") from None
-    differences = check(net, ask, solved)
-    if differences:
-        raise ProblemError(f"{template.id}@{seed}: the NumPy model disagrees: "
-                           + "; ".join(differences))
+def _render(template, seed, values, net, solved) -> tuple:
+    """(question, hints, names): the texts with this variant's values filled in."""
     names = dict(values)
     if solved.result is not None:
         r = solved.result
@@ -146,6 +141,39 @@ def generate(template, seed: int) -> Problem:
     except KeyError as e:
         raise ProblemError(f"{template.id}@{seed}: placeholder {{{e.args[0]}}} has no value "
                            "in this variant") from None
+    return question, hints, names
+
+
+def _draw_fit(template, seed, rng) -> tuple:
+    """(values, net, solved, question, hints): the first draw with no fault (see soundness).
+
+    Redraws continue from the same seeded generator, so a seed is still one variant."""
+    last = []
+    for _ in range(REDRAWS):
+        values, net = draw_values(template, rng)
+        try:
+            solved = answer(net, template.ask, values, rng)
+        except (QuantityError, NetworkError) as e:
+            raise ProblemError(f"{template.id}@{seed}: {e}") from None
+        question, hints, names = _render(template, seed, values, net, solved)
+        key = Key(solved.kind, solved.value, solved.tolerance, solved.alternatives,
+                  solved.decimals)
+        last = faults(key, solved, predict(net, template.ask, solved), template, names, hints)
+        if not last:
+            return values, net, solved, question, hints
+    raise ProblemError(f"{template.id}@{seed}: no variant of {template.id} fits in {REDRAWS} "
+                       f"draws; the last: {last[0]}")
+
+
+def generate(template, seed: int) -> Problem:
+    """The problem ``template.id@seed``; raises ProblemError when none can be made."""
+    rng = random.Random(f"{template.id}@{seed}")
+    ask = template.ask
+    values, net, solved, question, hints = _draw_fit(template, seed, rng)
+    differences = check(net, ask, solved)
+    if differences:
+        raise ProblemError(f"{template.id}@{seed}: the NumPy model disagrees: "
+                           + "; ".join(differences))
     wrongs = diagnose(net, ask, solved)
     choices, correct = (None, None)
     if ask.get("format") == "choice":
@@ -156,8 +184,10 @@ def generate(template, seed: int) -> Problem:
         variant_id=f"{template.id}@{seed}", template_id=template.id, seed=seed,
         skill=template.skill, title=template.title, difficulty=template.difficulty,
         question=question, kind=solved.kind, answer=solved.value, decimals=solved.decimals,
-        tolerance=solved.tolerance, choices=choices, correct_choice=correct,
-        accepted=accepted_forms(solved.kind, solved.value, solved.decimals),
+        tolerance=solved.tolerance, alternatives=solved.alternatives, choices=choices,
+        correct_choice=correct,
+        accepted=[form for v in (solved.value, *solved.alternatives)
+                  for form in accepted_forms(solved.kind, v, solved.decimals)],
         wrong_answers=wrongs, solution="\n".join(solved.solution), hints=hints, network=net)
 
 

@@ -27,7 +27,8 @@ class Solved:
     """A computed answer: kind, value, how to show it, and the worked solution."""
 
     def __init__(self, kind, value, solution, *, decimals=None, tolerance=None, tensor=None,
-                 result=None, derived=None, steps=None, total_bias=None):
+                 result=None, derived=None, steps=None, total_bias=None, alternatives=(),
+                 figure=None, echoes=()):
         self.kind = kind
         self.value = value
         self.solution = solution
@@ -38,6 +39,17 @@ class Solved:
         self.derived = derived or {}
         self.steps = steps
         self.total_bias = total_bias
+        # Other values graded right (a bias written (n, 1) in a column-vector course).
+        self.alternatives = tuple(alternatives)
+        # The number a yes/no answer rests on (the count), checked against the question's.
+        self.figure = figure
+        # Parameters the answer equals by definition (steps = T), not by coincidence.
+        self.echoes = tuple(echoes)
+
+
+def half_unit(decimals: int) -> float:
+    """The tolerance of "to k decimal places": half a unit in the k-th place (k=3 -> 0.0005)."""
+    return 0.5 * 10.0 ** -decimals
 
 
 def display(kind: str, value, decimals=None) -> str:
@@ -80,7 +92,17 @@ def _shape(net, ask, values, rng):
               else "rows are inputs, columns outputs")
     why = (f"{_called(ask, t)} is {shape_text(t.shape)} because {t.reason} "
            f"({net.effective_layout}: {layout})")
-    return Solved("shape", t.shape, [why], tensor=t, result=result)
+    lines, alternatives = [why], ()
+    if column_vectors(net) and len(t.shape) == 1:
+        alternatives = ((t.shape[0], 1),)
+        lines.append(f"written as a column vector, ({t.shape[0]}, 1), as column-vector courses "
+                     "do, it is the same bias")
+    return Solved("shape", t.shape, lines, tensor=t, result=result, alternatives=alternatives)
+
+
+def column_vectors(net) -> bool:
+    """Whether the question's convention writes vectors as columns (textbook, W x)."""
+    return net.convention == "textbook" and net.effective_layout == "out-in"
 
 
 def _parameters(net, ask, values, rng):
@@ -128,7 +150,7 @@ def _t_changes(net, ask, values, rng):
     lines = [f"with T = {T} the network has {a:,} parameters; with T = {2 * T}, {b:,}.",
              "The same weights are applied at every time step (parameter sharing): T changes "
              "how often they are used, never how many there are."]
-    return Solved("yesno", a != b, lines, result=count(net))
+    return Solved("yesno", a != b, lines, result=count(net), figure=a)
 
 
 def _activation_changes(net, ask, values, rng):
@@ -136,7 +158,7 @@ def _activation_changes(net, ask, values, rng):
     result = count(net)
     lines = [f"the count is {result.total:,} whatever the activation: tanh, sigmoid and ReLU "
              "act on each neuron's value and have no weights of their own."]
-    return Solved("yesno", False, lines, result=result)
+    return Solved("yesno", False, lines, result=result, figure=result.total)
 
 
 def _need_T(net):
@@ -149,14 +171,15 @@ def _steps(net, ask, values, rng):
     u = _need_T(net)
     lines = [f"one copy of the cell per time step (one per word or token): T = {u.T}, so "
              f"{u.copies} copies, all sharing the same weights"]
-    return Solved("integer", u.copies, lines, result=count(net))
+    return Solved("integer", u.copies, lines, result=count(net), echoes=("T",))
 
 
 def _applications(net, ask, values, rng):
     u = _need_T(net)
     lines = [f"W_hh maps h_(t-1) to h_t once per step, t = 1..{u.T}: {u.recurrent_applications}"
              " applications of the same matrix"]
-    return Solved("integer", u.recurrent_applications, lines, result=count(net))
+    return Solved("integer", u.recurrent_applications, lines, result=count(net),
+                  echoes=("T",))
 
 
 def _hidden_states(net, ask, values, rng):
@@ -240,7 +263,7 @@ def _forward(net, ask, values, rng):
     for k, x in enumerate(w["xs"], 1):
         derived[f"x_{k}"] = _matrix_text([x])
     return Solved("number", round(exact, decimals), lines, decimals=decimals,
-                  tolerance=10.0 ** -decimals, derived=derived,
+                  tolerance=half_unit(decimals), derived=derived,
                   steps={"weights": w, "steps": steps, "which": which, "t": t,
                          "activation": act, "exact": exact})
 
@@ -264,8 +287,10 @@ def _gradient(net, ask, values, rng):
     u, w = rng.choice(WEIGHT_CHOICES), rng.choice(WEIGHT_CHOICES)
     xs = [rng.choice(GRADIENT_INPUTS) for _ in range(net.T)]
     target = rng.choice(GRADIENT_TARGETS)
+    # h_0 != 0 gives the first step a term of its own (with h_0 = 0 it is zero).
+    h0 = rng.choice(GRADIENT_INPUTS) if ask.get("h0") else 0.0
     act = values.get("activation", "identity")
-    calc = handcalc.one_neuron_bptt(u, w, xs, target, act)
+    calc = handcalc.one_neuron_bptt(u, w, xs, target, act, h0=h0)
     decimals = ask.get("decimals", 4)
     exact = calc["d" + ask["of"]]
     lines = ["forward:"] + calc["lines"][:net.T] + ["backward, t = T .. 1:"] \
@@ -273,12 +298,13 @@ def _gradient(net, ask, values, rng):
     name = {"W_hh": "w", "W_xh": "u"}[ask["of"]]
     lines.append(f"dL/d{name} = {exact:.{decimals}f}: the sum of one term per step, because the "
                  "same weight is used at every step")
-    derived = {"W_xh": f"{u:g}", "W_hh": f"{w:g}", "target": f"{target:g}"}
+    derived = {"W_xh": f"{u:g}", "W_hh": f"{w:g}", "target": f"{target:g}", "h_0": f"{h0:g}"}
     derived.update({f"x_{k}": f"{x:g}" for k, x in enumerate(xs, 1)})
     info = {"u": u, "w": w, "xs": xs, "target": target, "activation": act, "exact": exact,
+            "h0": h0,
             "of": ask["of"], "last": calc["last"]["d" + ask["of"]]}
     return Solved("number", round(exact, decimals), lines, decimals=decimals,
-                  tolerance=10.0 ** -decimals, derived=derived, steps=info)
+                  tolerance=half_unit(decimals), derived=derived, steps=info)
 
 
 def _gradient_factor(net, ask, values, rng):
@@ -292,7 +318,7 @@ def _gradient_factor(net, ask, values, rng):
              f"after T = {T} steps: w^T = {w:g}^{T} = {exact:.{decimals}f} (3 significant "
              f"figures): the gradient {trend} because |w| {'<' if abs(w) < 1 else '>'} 1"]
     return Solved("number", round(exact, decimals), lines, decimals=decimals,
-                  tolerance=10.0 ** (magnitude - 2), derived={"W_hh": f"{w:g}"},
+                  tolerance=0.5 * 10.0 ** (magnitude - 2), derived={"W_hh": f"{w:g}"},
                   steps={"w": w, "exact": exact})
 
 
@@ -314,7 +340,7 @@ def _gradient_terms(net, ask, values, rng):
     tensor = ask.get("tensor", "W_hh")
     lines = [f"{tensor} is used at every one of the T = {u.T} steps, so dL/d{tensor} is the sum "
              f"of {u.T} per-step terms (one per use of the shared weights)"]
-    return Solved("integer", u.T, lines, result=count(net))
+    return Solved("integer", u.T, lines, result=count(net), echoes=("T",))
 
 
 SOLVERS = {

@@ -49,16 +49,17 @@ QUANTITIES = {
     "hidden_states": {"include_h0"},
     "multiply_adds": {"output"},
     "forward": {"of", "decimals"},
-    "gradient": {"of", "decimals"},
+    "gradient": {"of", "decimals", "h0"},
     "gradient_factor": set(),
     "stored_values": set(),
     "gradient_terms": {"tensor"},
 }
-ASK_OPTIONS = {"quantity", "format", "tensor", "bias", "of", "include_h0", "output", "decimals"}
+ASK_OPTIONS = {"quantity", "format", "tensor", "bias", "of", "include_h0", "output", "decimals",
+               "h0"}
 FORWARD_VALUES = ("h_1", "h_2", "h_3", "y_1", "y_2", "y_3")
 # Values a question may name besides its parameters (computed, never written in YAML).
 DERIVED = ("total", "total_with_bias", "total_without_bias", "W_xh", "W_hh", "W_hy",
-           "x_1", "x_2", "x_3", "target")
+           "x_1", "x_2", "x_3", "target", "h_0")
 TEMPLATE_KEYS = {"id", "skill", "title", "difficulty", "params", "distinct", "question",
                  "hints", "ask"}
 REQUIRED_KEYS = ("id", "skill", "title", "params", "question", "ask")
@@ -85,7 +86,8 @@ class Template:
         self.title = data["title"]
         self.difficulty = data.get("difficulty", 1)
         self.params = dict(data["params"])
-        sizes = [k for k in ("m", "n", "p") if isinstance(self.params.get(k), list | dict)]
+        sizes = [k for k in ("m", "n", "p") if isinstance(self.params.get(k), list | dict)
+                 and not same_as(self.params[k])]
         self.distinct = tuple(data.get("distinct", sizes))
         self.question = data["question"].strip()
         self.hints = tuple(data.get("hints", ()))
@@ -95,6 +97,8 @@ class Template:
     def choices_of(self, name):
         """The values a parameter can take, or None for a range."""
         spec = self.params.get(name)
+        if same_as(spec):
+            return self.choices_of(spec["same_as"])
         if isinstance(spec, dict):
             return list(spec["choices"])
         if isinstance(spec, list):
@@ -103,6 +107,12 @@ class Template:
 
     def __repr__(self):
         return f"Template({self.id!r})"
+
+
+def same_as(spec):
+    """The parameter a ``{same_as: m}`` spec copies (min-char-rnn predicts its own inputs:
+    p = m), or None for any other spec."""
+    return spec.get("same_as") if isinstance(spec, dict) else None
 
 
 def _got(value) -> str:
@@ -216,7 +226,7 @@ def _check_ask(ask, where, errors):
     if "decimals" in ask and ask["decimals"] not in range(1, 7):
         errors.append(f"{where}.decimals: expected an integer from 1 to 6, "
                       f"got {_got(ask['decimals'])}")
-    for flag in ("bias", "include_h0"):
+    for flag in ("bias", "include_h0", "h0"):
         if flag in ask and not isinstance(ask[flag], bool):
             errors.append(f"{where}.{flag}: expected true or false, got {_got(ask[flag])}")
     if "output" in ask and ask["output"] not in ("every", "last"):
@@ -255,6 +265,13 @@ def check_template(data, where: str) -> list:
         if name not in PARAMS:
             errors.append(f"{where}.params.{name}: unknown parameter (expected one of "
                           f"{', '.join(PARAMS)})")
+        elif isinstance(spec, dict) and "same_as" in spec:
+            target = spec["same_as"]
+            if set(spec) != {"same_as"} or target == name or target not in params \
+                    or same_as(params[target]) or PARAMS.get(target, ("",))[0] != \
+                    PARAMS[name][0]:
+                errors.append(f"{where}.params.{name}: expected {{same_as: NAME}} naming "
+                              f"another parameter of the same kind, got {_got(spec)}")
         else:
             _check_param(name, spec, f"{where}.params.{name}", errors)
     distinct = data.get("distinct", [])

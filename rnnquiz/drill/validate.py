@@ -1,22 +1,40 @@
-"""Validate template files: the schema errors of every file, then every answer of every
-template rendered with many seeds and checked against the NumPy model."""
+"""Validate template files: the schema errors of every file, then every template rendered with
+many seeds, each answer checked against the NumPy model and each problem audited (no named
+mistake graded right, no answer too small to read or copied from the question, no hint that
+gives the answer away); a template without a hint is a warning."""
 
 from __future__ import annotations
 
 import os
 
 from rnnquiz.drill.problems import ProblemError, generate
+from rnnquiz.drill.soundness import audit
 from rnnquiz.drill.templates import load_templates, yaml_files
 
 
 class Report:
-    """What was checked and every error found (an empty ``errors`` means all is well)."""
+    """What was checked, every error found (an empty ``errors`` means all is well) and the
+    warnings (a template without hints)."""
 
-    def __init__(self, files, templates, errors, seeds):
+    def __init__(self, files, templates, errors, seeds, warnings=()):
         self.files = files
         self.templates = templates
         self.errors = errors
         self.seeds = seeds
+        self.warnings = list(warnings)
+
+
+def _first_fault(template, seeds) -> str | None:
+    """The first failing seed's message (ProblemError or audit), or None."""
+    for seed in range(seeds):
+        try:
+            problem = generate(template, seed)
+        except ProblemError as e:
+            return str(e)
+        found = audit(problem)
+        if found:
+            return found[0]
+    return None
 
 
 def validate_paths(paths, seeds: int = 50) -> Report:
@@ -26,11 +44,10 @@ def validate_paths(paths, seeds: int = 50) -> Report:
     files = yaml_files([p for p in paths if os.path.exists(p)])
     templates, schema_errors = load_templates(files)
     errors += schema_errors
+    warnings = [f"{t.source}: {t.id}: no hint (a student who types hint is told 'This "
+                "problem has no hint')" for t in templates if not t.hints]
     for template in templates:
-        for seed in range(seeds):
-            try:
-                generate(template, seed)
-            except ProblemError as e:
-                errors.append(f"{template.source}: {template.id}: {e}")
-                break
-    return Report(files, templates, errors, seeds)
+        fault = _first_fault(template, seeds)
+        if fault:
+            errors.append(f"{template.source}: {template.id}: {fault}")
+    return Report(files, templates, errors, seeds, warnings)
