@@ -152,10 +152,13 @@ def _solution(problem, say):
         say(f"  {line}")
 
 
-def run_session(problems, ask, say, history=None, total=None) -> Summary:
+def run_session(problems, ask, say, history=None, total=None, summary=None) -> Summary:
     """Drill ``problems``: ``ask(prompt) -> str`` reads a line (EOFError or KeyboardInterrupt
-    end the session), ``say(text)`` shows a line. Each attempt is recorded when answered."""
-    summary = Summary()
+    end the session), ``say(text)`` shows a line. Each attempt is recorded when answered.
+
+    ``summary`` (a Summary to fill, made when not given) lets a caller show the score even
+    when something unexpected stops the session."""
+    summary = Summary() if summary is None else summary
     problems = list(problems) if total is None else problems
     total = total if total is not None else len(problems)
     try:
@@ -189,9 +192,6 @@ def run_session(problems, ask, say, history=None, total=None) -> Summary:
                     say(f"I could not read {text.strip()!r}: {e}. Try again.")
                     continue
                 named = result.misconception
-                if history is not None:
-                    history.record(problem.variant_id, problem.skill, text.strip(),
-                                   result.correct, named.id if named else None)
                 summary.answered += 1
                 summary.right += result.correct
                 cell = summary.per_skill[problem.skill]
@@ -199,6 +199,9 @@ def run_session(problems, ask, say, history=None, total=None) -> Summary:
                 cell[1] += 1
                 if named is not None:
                     summary.misconceptions[named.name] += 1
+                if history is not None:
+                    history.record(problem.variant_id, problem.skill, text.strip(),
+                                   result.correct, named.id if named else None)
                 _feedback(problem, result, say)
                 break
     except (EOFError, KeyboardInterrupt):
