@@ -192,10 +192,12 @@ def test_an_aside_name_already_taken_is_never_overwritten(tmp_path, monkeypatch)
     taken = tmp_path / f"{DB_NAME}.corrupt-20250101-000000-{os.getpid()}-1"
     taken.write_bytes(b"an earlier damaged history")
     (tmp_path / DB_NAME).write_bytes(b"this is not a database" * 100)
-    History(tmp_path)
+    History(tmp_path).close()
+    (tmp_path / DB_NAME).write_bytes(b"damaged again in the same second" * 100)
+    History(tmp_path).close()
     assert taken.read_bytes() == b"an earlier damaged history"
-    moved = [p for p in aside_files(tmp_path) if p != taken]
-    assert len(moved) == 1 and moved[0].read_bytes().startswith(b"this is not")
+    kept = sorted(p.read_bytes()[:12] for p in aside_files(tmp_path))
+    assert kept == [b"an earlier d", b"damaged agai", b"this is not "]
 
 
 def test_a_file_already_moved_by_another_session_is_not_moved_again(tmp_path):
