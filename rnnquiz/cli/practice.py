@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 import click
@@ -24,6 +25,18 @@ def _stdin_ask(prompt: str) -> str:
     return line.rstrip("\n")
 
 
+def terminal_width(stream=None, size=shutil.get_terminal_size):
+    """Columns to wrap practice text to: the terminal's (one spare), or None when the output is
+    not a terminal (a transcript or a pipe is left unwrapped)."""
+    stream = sys.stdout if stream is None else stream
+    try:
+        if not stream.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return max(size().columns - 1, 20)
+
+
 @click.command()
 @drill_options
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None,
@@ -41,6 +54,7 @@ def practice(count_, skills, seed, convention, problem_dirs, data_dir):
     """
     import random
 
+    from rnnquiz.calculator.words import counted
     from rnnquiz.drill.history import History, HistoryBusyError
     from rnnquiz.drill.practice import Summary, plan, problems_for, run_session
 
@@ -57,12 +71,12 @@ def practice(count_, skills, seed, convention, problem_dirs, data_dir):
         warn("planning this session without your history (it is locked)")
         attempts = []
     picks = plan(templates, count_, seed, attempts)
-    click.echo(f"rnnquiz practice: {len(picks)} problems, seed {seed} "
+    click.echo(f"rnnquiz practice: {counted(len(picks), 'problem')}, seed {seed} "
                f"(repeat with --seed {seed})")
     summary, finished = Summary(), False
     try:
         run_session(problems_for(picks, warn), _stdin_ask, click.echo, history,
-                    total=len(picks), summary=summary)
+                    total=len(picks), summary=summary, width=terminal_width())
         finished = True
     finally:  # the summary is shown whatever stopped the session
         try:
