@@ -200,3 +200,23 @@ def test_the_terminal_width_is_used_only_on_a_terminal():
     size = lambda: os.terminal_size((72, 24))  # noqa: E731
     assert terminal_width(Stream(True), size) == 71
     assert terminal_width(Stream(False), size) is None
+
+
+def test_question_numbers_have_separators_in_prose_and_none_in_code():
+    from rnnquiz.drill.wording import fill
+    text = fill("torch.nn.LSTM(input_size={m}, hidden_size={n}) has {total} parameters; "
+                "b_h ({n}), w = {w:g}", {"m": 1500, "n": 20000, "total": 123456, "w": 0.5})
+    assert text == ("torch.nn.LSTM(input_size=1500, hidden_size=20000) has 123,456 parameters; "
+                    "b_h (20,000), w = 0.5")
+    with pytest.raises(KeyError):
+        fill("{missing}", {})
+
+
+def test_shipped_questions_and_hints_write_numbers_one_way():
+    from rnnquiz.drill.wording import CODE_CALL
+    for template in TEMPLATES.values():
+        for seed in range(15):
+            problem = generate(template, seed)
+            for text in (problem.question, *problem.hints):
+                prose = CODE_CALL.sub("", text)
+                assert not UNSEPARATED.search(prose), (problem.variant_id, text)

@@ -11,6 +11,7 @@ from rnnquiz.description.network import Network
 from rnnquiz.drill.checking import check
 from rnnquiz.drill.misconceptions import diagnose
 from rnnquiz.drill.quantities import QuantityError, answer, display
+from rnnquiz.drill.wording import fill
 from rnnquiz.errors import NetworkError, RnnquizError
 
 DRAW_ATTEMPTS = 200
@@ -138,11 +139,9 @@ def generate(template, seed: int) -> Problem:
         names.update(total=r.with_bias if net.bias else r.without_bias,
                      total_with_bias=r.with_bias, total_without_bias=r.without_bias)
     names.update(solved.derived)  # e.g. the total an inverse problem gives
-    texts = {k: (f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) and v >= 10_000
-                 else v) for k, v in names.items()}
     try:
-        question = template.question.format_map(texts)
-        hints = tuple(h.format_map(texts) for h in template.hints)
+        question = fill(template.question, names)
+        hints = tuple(fill(h, names) for h in template.hints)
     except KeyError as e:
         raise ProblemError(f"{template.id}@{seed}: placeholder {{{e.args[0]}}} has no value "
                            "in this variant") from None
