@@ -369,3 +369,31 @@ def test_sqlite_companion_files_travel_with_the_file_moved_aside(tmp_path):
     aside = safekeeping.move_aside(path, safekeeping.identity(path))
     assert (tmp_path / (aside.name + "-wal")).read_bytes() == b"its write-ahead log"
     assert sorted(p.name for p in tmp_path.iterdir()) == [aside.name, aside.name + "-wal"]
+
+
+def test_a_session_stuck_holding_the_folder_never_hangs_another(tmp_path):
+    (tmp_path / DB_NAME).write_bytes(b"this is not a database" * 100)
+    stuck = safekeeping.FolderLock(tmp_path)
+    assert stuck.acquire(1)
+    try:
+        assert not safekeeping.FolderLock(tmp_path).acquire(0.1)
+        history = History(tmp_path, timeout=0.2)  # gives up on the lock after 1.2 s
+    finally:
+        stuck.release()
+    assert "stays where it is for now" in history.warnings[0]
+    assert not aside_files(tmp_path)  # moved only by a session holding the lock
+    history.record("x@1", "counts", "5", True)
+    assert len(history.attempts()) == 1
+
+
+def test_a_history_moved_away_mid_session_is_not_written_to(tmp_path):
+    healthy(tmp_path, rows=1)
+    history = History(tmp_path, timeout=0.2)
+    history.record("a@1", "counts", "5", True)
+    path = tmp_path / DB_NAME
+    moved = safekeeping.move_aside(path, safekeeping.identity(path))  # as another session would
+    history.record("a@2", "counts", "6", True)
+    history.close()
+    assert [r[0] for r in sqlite3.connect(moved).execute("SELECT variant_id FROM attempts")] \
+        == ["shape-wxh@0", "a@1"]
+    assert [r.variant_id for r in History(tmp_path).attempts()] == ["a@2"]

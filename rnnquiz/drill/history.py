@@ -112,6 +112,7 @@ class History:
         self.path = Path(data_dir) if data_dir is not None else default_data_dir()
         self.path = self.path / DB_NAME
         self.conn = None  # None: memory only, nothing will reach a file
+        self._identity = None  # (device, inode) of the file self.conn has open
         self._open()
         if self.conn is not None and self._ready:
             self._import_unsaved()
@@ -163,16 +164,33 @@ class History:
         self._ready = True
 
     def _open(self) -> None:
+        """Connect, check, and move a damaged file aside, holding the folder lock throughout:
+        no other rnnquiz can move the file between our opening it and SQLite reading it (a
+        moved file's connection would take the new file's journal for its own)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             self._say(f"cannot write history in {self.path.parent} ({e.strerror or e});"
                       " this session's attempts are kept in memory only")
             return
-        for _ in range(3):  # another process may move a bad file aside meanwhile: look again
+        lock = safekeeping.FolderLock(self.path.parent)
+        locked = lock.acquire(self.timeout + 1)
+        try:
+            self._open_checked(may_move=locked)
+        finally:
+            lock.release()
+        self._identity = safekeeping.identity(self.path)
+
+    def _open_checked(self, may_move: bool) -> None:
+        for _ in range(3):  # a file moved aside without our lock (no locks here): look again
             identity = safekeeping.identity(self.path)
             try:
                 self.conn = self._connect()
+            except (sqlite3.DatabaseError, OSError) as e:
+                self._say(f"cannot open history {self.path} ({e}); this session's attempts "
+                          "are kept in memory only")
+                return
+            try:
                 self._prepare()
                 return
             except sqlite3.DatabaseError as e:
@@ -187,6 +205,11 @@ class History:
                     self._say(f"cannot use history {self.path} ({e}); this session's attempts "
                               "are kept in memory only")
                     return
+                if not may_move:
+                    self._say(f"history {self.path} is unreadable ({e}) and another rnnquiz "
+                              "is using its folder, so it stays where it is for now; this "
+                              "session's attempts are kept in memory only")
+                    return
                 try:
                     aside = safekeeping.move_aside(self.path, identity)
                 except OSError as oe:
@@ -198,11 +221,17 @@ class History:
                     self._say(f"history database {self.path} was unreadable ({e}); kept it as "
                               f"{aside.name} and started a new one")
             except OSError as e:
+                self.conn.close()
+                self.conn = None
                 self._say(f"cannot use history {self.path} ({e.strerror or e}); this "
                           "session's attempts are kept in memory only")
                 return
         self._say(f"history {self.path} keeps changing under us; this session's attempts are "
                   "kept in memory only")
+
+    def _moved_away(self) -> bool:
+        """The file we opened is no longer the one at our path (another session moved it)."""
+        return self.conn is not None and safekeeping.identity(self.path) != self._identity
 
     def _damaged(self, error, kind) -> bool:
         """SQLite says the file is not a database, or its full integrity check fails."""
@@ -227,7 +256,13 @@ class History:
         self._flush()
 
     def _flush(self, patient=False) -> None:
-        if not self.pending or self.conn is None:
+        if not self.pending:
+            return
+        if self._moved_away():  # write to the file now at our path, never to one moved aside
+            self.conn.close()
+            self.conn, self._ready, self._fault = None, False, None
+            self._open()
+        if self.conn is None:
             return
         try:
             if patient:
@@ -280,7 +315,7 @@ class History:
     def _import_unsaved(self) -> None:
         """Fold attempts an earlier session could not save back into the history."""
         try:
-            moved = safekeeping.import_unsaved(self.path, self._insert_rows)
+            moved = safekeeping.import_unsaved(self.path, self._insert_rows, self.timeout)
         except (OSError, sqlite3.DatabaseError):
             return  # they stay on disk for a later session
         if moved:

@@ -35,18 +35,42 @@ def identity(path: Path):
     return st.st_dev, st.st_ino
 
 
-@contextlib.contextmanager
-def folder_lock(folder: Path):
-    """An exclusive lock on ``folder`` (flock on the folder itself: no lock file left behind)."""
-    if fcntl is None:
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+class FolderLock:
+    """An exclusive lock on a folder (flock on the folder itself: no lock file left behind),
+    waited for at most a given time, so a stuck session never hangs another."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.fd = None
+
+    def acquire(self, timeout: float) -> bool:
+        """True when held (or when the platform has no such lock); False after ``timeout``
+        seconds or when the folder cannot be locked."""
+        if fcntl is None:
+            return True
+        try:
+            fd = os.open(self.folder, os.O_RDONLY)
+        except OSError:
+            return False
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self.fd = fd
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(0.02)
+            except OSError:
+                break
+        os.close(fd)
+        return False
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the lock
+            self.fd = None
 
 
 def _fresh_name(path: Path, tag: str, suffix: str = "") -> Path:
@@ -82,21 +106,21 @@ def move_aside(path: Path, expected) -> Path | None:
 
     ``expected`` is the identity the caller saw before finding the file damaged: if ``path``
     now names another file (someone moved it first, or started a new history), nothing is
-    moved and None is returned, so a healthy file is never taken for the damaged one.
+    moved and None is returned, so a healthy file is never taken for the damaged one. The
+    caller holds the FolderLock.
     """
-    with folder_lock(path.parent):
-        if expected is None or identity(path) != expected:
-            return None
-        aside = _link_no_clobber(path, lambda: _fresh_name(path, "corrupt"))
-        for suffix in SIDECARS:
-            companion = path.with_name(path.name + suffix)
-            if os.path.lexists(companion):
-                _link_no_clobber(companion, lambda s=suffix: aside.with_name(aside.name + s))
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(companion)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        return aside
+    if expected is None or identity(path) != expected:
+        return None
+    aside = _link_no_clobber(path, lambda: _fresh_name(path, "corrupt"))
+    for suffix in SIDECARS:
+        companion = path.with_name(path.name + suffix)
+        if os.path.lexists(companion):
+            _link_no_clobber(companion, lambda s=suffix: aside.with_name(aside.name + s))
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(companion)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    return aside
 
 
 def valid_row(row) -> bool:
@@ -145,14 +169,18 @@ def _read_unsaved(file: Path) -> list:
     return rows
 
 
-def import_unsaved(path: Path, insert) -> int:
+def import_unsaved(path: Path, insert, timeout: float) -> int:
     """Pass the rows of every ``unsaved-*.jsonl`` beside ``path`` to ``insert(rows)`` (one
-    transaction each), then remove the file; returns how many rows were taken in."""
+    transaction each), then remove the file; returns how many rows were taken in. Without
+    the folder lock within ``timeout`` seconds, nothing is done (a later session does it)."""
     taken = 0
     files = sorted(path.parent.glob(f"{path.name}.unsaved-*.jsonl"))
     if not files:
         return 0
-    with folder_lock(path.parent):
+    lock = FolderLock(path.parent)
+    if not lock.acquire(timeout):
+        return 0
+    try:
         for file in files:
             try:
                 rows = _read_unsaved(file)
@@ -161,4 +189,6 @@ def import_unsaved(path: Path, insert) -> int:
             insert(rows)
             os.unlink(file)
             taken += len(rows)
+    finally:
+        lock.release()
     return taken
