@@ -397,3 +397,15 @@ def test_a_history_moved_away_mid_session_is_not_written_to(tmp_path):
     assert [r[0] for r in sqlite3.connect(moved).execute("SELECT variant_id FROM attempts")] \
         == ["shape-wxh@0", "a@1"]
     assert [r.variant_id for r in History(tmp_path).attempts()] == ["a@2"]
+
+
+def test_an_unsaved_file_with_unreadable_lines_is_taken_in_and_kept(tmp_path):
+    side = tmp_path / f"{DB_NAME}.unsaved-20250101-000000-1-1.jsonl"
+    side.write_text('[1.0, "a@1", "counts", "5", 1, null]\nnot json\n[null, 1, 2, 3, 4, 5]\n',
+                    encoding="utf-8")
+    history = History(tmp_path)
+    assert [r.variant_id for r in history.attempts()] == ["a@1"]
+    assert not side.exists()
+    assert (tmp_path / (side.name + ".unreadable")).read_text().count("\n") == 3
+    history.close()
+    assert len(History(tmp_path).attempts()) == 1  # not taken in twice

@@ -156,22 +156,26 @@ def write_unsaved(path: Path, rows) -> Path:
     return target
 
 
-def _read_unsaved(file: Path) -> list:
-    rows = []
+def _read_unsaved(file: Path) -> tuple:
+    """(valid rows, how many lines were not a valid row)."""
+    rows, bad = [], 0
     with open(file, encoding="utf-8", errors="replace") as f:
         for line in f:
             try:
                 row = tuple(json.loads(line))
             except (ValueError, TypeError):
-                continue
+                row = ()
             if valid_row(row):
                 rows.append(row)
-    return rows
+            elif line.strip():
+                bad += 1
+    return rows, bad
 
 
 def import_unsaved(path: Path, insert, timeout: float) -> int:
     """Pass the rows of every ``unsaved-*.jsonl`` beside ``path`` to ``insert(rows)`` (one
-    transaction each), then remove the file; returns how many rows were taken in. Without
+    transaction each), then remove the file (or keep it as ``*.unreadable`` when some of its
+    lines are not attempts); returns how many rows were taken in. Without
     the folder lock within ``timeout`` seconds, nothing is done (a later session does it)."""
     taken = 0
     files = sorted(path.parent.glob(f"{path.name}.unsaved-*.jsonl"))
@@ -183,11 +187,14 @@ def import_unsaved(path: Path, insert, timeout: float) -> int:
     try:
         for file in files:
             try:
-                rows = _read_unsaved(file)
+                rows, bad = _read_unsaved(file)
             except FileNotFoundError:
                 continue  # another session took it in first
             insert(rows)
-            os.unlink(file)
+            if bad:  # keep what could not be read, out of the way of the next import
+                os.rename(file, file.with_name(file.name + ".unreadable"))
+            else:
+                os.unlink(file)
             taken += len(rows)
     finally:
         lock.release()
