@@ -104,7 +104,7 @@ def test_inverse_problems_name_the_equation_without_biases():
     # n·8 + n·n + 18·n = 3552 gives n = 48; with biases n² + 27n + 18 = 3552 gives 47.46
     p = fixed({"quantity": "size", "of": "n", "bias": False}, "{total} weights", m=8, n=48,
               p=18, bias=False)
-    assert p.answer == 48 and "3552 weights" == p.question
+    assert p.answer == 48 and "3,552 weights" == p.question
     other = mistake(p, "47")
     assert other.id == "inverse-biases-added" and other.explanation == (
         "47 solves the equation with biases, which this network has none of: with n = 48 the "
@@ -121,7 +121,7 @@ def test_inverse_problems_name_the_equation_without_biases():
     # biases 4H² + 8H = 7,040: H = 40.96 -> 41.
     p = fixed({"quantity": "size", "of": "n"}, "{total}", m=2, n=40, cell="lstm",
               convention="pytorch")
-    assert p.answer == 40 and p.question == "7040"
+    assert p.answer == 40 and p.question == "7,040"
     assert mistake(p, "41").id == "inverse-biases-left-out"
     assert [w.id for w in p.wrong_answers] == ["inverse-biases-left-out"]
     # torch.nn.RNN(m, 10): 10m + 100 + 20 = 170 gives m = 5; one bias: 10m + 110 = 170, m = 6

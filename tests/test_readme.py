@@ -14,6 +14,12 @@ TEXT = README.read_text(encoding="utf-8") if README.is_file() else ""
 EXAMPLES = re.findall(r"```\n\$ (rnnquiz[^\n]*)\n(.*?)```", TEXT, re.S)
 
 
+def _answers(transcript: str) -> str:
+    """The answers a practice transcript shows, then quit."""
+    shown = re.findall(r"answer \(or hint, skip, quit\)> (.*)", transcript)
+    return "\n".join(shown + ["quit"]) + "\n"
+
+
 @pytest.mark.skipif(not TEXT, reason="README.md is not beside the tests (installed elsewhere)")
 @pytest.mark.parametrize("command, expected", EXAMPLES, ids=[c for c, _ in EXAMPLES])
 def test_readme_example(command, expected, tmp_path, monkeypatch):
@@ -24,8 +30,13 @@ def test_readme_example(command, expected, tmp_path, monkeypatch):
     answers = None
     if args[0] == "practice":
         args += ["--data-dir", str(tmp_path)]
-        shown = re.findall(r"answer \(or hint, skip, quit\)> (.*)", expected)
-        answers = "\n".join(shown + ["quit"]) + "\n"
+        answers = _answers(expected)
+    if args[0] == "stats":  # the history the README's practice sessions leave behind
+        args += ["--data-dir", str(tmp_path)]
+        for practice, shown in EXAMPLES:
+            if practice.startswith("rnnquiz practice"):
+                CliRunner().invoke(cli, shlex.split(practice)[1:] + ["--data-dir", str(tmp_path)],
+                                   input=_answers(shown))
     output = CliRunner().invoke(cli, args, input=answers).output
     missing = [line for line in expected.splitlines()
                if line.strip() and line.strip() != "..." and line not in output]
@@ -35,3 +46,10 @@ def test_readme_example(command, expected, tmp_path, monkeypatch):
 def test_the_readme_has_examples():
     if TEXT:
         assert len(EXAMPLES) >= 8
+
+
+@pytest.mark.skipif(not TEXT, reason="README.md is not beside the tests (installed elsewhere)")
+def test_the_readme_lists_every_skill_with_a_line():
+    from rnnquiz.drill.templates import shipped_templates
+    listed = set(re.findall(r"^  - \*\*(\w+)\*\*: ", TEXT, re.M))
+    assert listed == {t.skill for t in shipped_templates()}

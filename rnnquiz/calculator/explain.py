@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rnnquiz.calculator.render import CONVENTION_NAMES, shape_text
 from rnnquiz.calculator.rules import count
+from rnnquiz.calculator.words import counted, noun
 from rnnquiz.description.network import CONVENTIONS
 
 OTHER_NAMES = {
@@ -17,22 +18,43 @@ def _product(shape) -> str:
     return " × ".join(str(d) for d in shape)
 
 
-def textbook_formula(result) -> str | None:
-    """The exam formula for the single-layer textbook RNN, with the numbers put in."""
+def compact_formula(result) -> str | None:
+    """The exam formula of a one-layer, one-direction network, with the numbers put in.
+
+    Cell part G·(n·m + n·n + B·n) with G gate blocks and B bias vectors per block as the
+    network's convention counts them (read off the engine's tensors), then p·n + p for the
+    output layer: 'formula: 4·(n·m + n·n + n) + p·n + p = 4·(20·10 + ...) + 5·20 + 5 = 2,585'.
+    None when the network is deeper, bidirectional or projected, or when the formula would
+    not give the engine's total (it is never shown wrong).
+    """
     net = result.network
-    if (net.convention, net.cell, net.layers, net.bidirectional) != ("textbook", "rnn", 1, False):
+    if net.layers != 1 or net.bidirectional or net.proj_size:
         return None
-    m, n, p = net.m, net.n, net.p
-    if p is None:
-        sym, num = ["n·m", "n·n"], [f"{n}·{m}", f"{n}·{n}"]
-        if net.bias:
-            sym, num = sym + ["n"], num + [str(n)]
-    else:
-        sym, num = ["n·m", "n·n", "p·n"], [f"{n}·{m}", f"{n}·{n}", f"{p}·{n}"]
-        if net.bias:
-            sym = ["n·m", "n·n", "n", "p·n", "p"]
-            num = [f"{n}·{m}", f"{n}·{n}", str(n), f"{p}·{n}", str(p)]
-    return f"formula: {' + '.join(sym)} = {' + '.join(num)} = {result.total:,}"
+    m, n, p, G = net.m, net.n, net.p, net.gates
+    cell_bias = sum(t.parameters for t in result.tensors
+                    if t.is_bias and t.role != "output bias")
+    if cell_bias % (G * n):
+        return None
+    B = cell_bias // (G * n)
+    sym, num = ["n·m", "n·n"], [f"{n:,}·{m:,}", f"{n:,}·{n:,}"]
+    if B:
+        sym.append("n" if B == 1 else f"{B}n")
+        num.append(f"{n:,}" if B == 1 else f"{B}·{n:,}")
+    sym_text, num_text = " + ".join(sym), " + ".join(num)
+    if G > 1:
+        sym_text, num_text = f"{G}·({sym_text})", f"{G}·({num_text})"
+    expected = G * (n * m + n * n + B * n)
+    if p is not None:
+        has_bias = any(t.role == "output bias" for t in result.tensors)
+        sym_text += " + p·n" + (" + p" if has_bias else "")
+        num_text += f" + {p:,}·{n:,}" + (f" + {p:,}" if has_bias else "")
+        expected += p * n + (p if has_bias else 0)
+    if expected != result.total:
+        return None
+    return f"formula: {sym_text} = {num_text} = {result.total:,}"
+
+
+textbook_formula = compact_formula  # its older name, still imported by the drill
 
 
 def _comparable(net, convention):
@@ -93,7 +115,7 @@ def worked_solution(result) -> str:
     lines.append("")
     parts = " + ".join(f"{t.parameters:,}" for t in result.tensors)
     lines.append(f"sum: {parts} = {result.total:,}")
-    formula = textbook_formula(result)
+    formula = compact_formula(result)
     if formula:
         lines.append(formula)
     biases = result.with_bias - result.without_bias
@@ -105,9 +127,10 @@ def worked_solution(result) -> str:
     lines.append("The activation function (tanh, sigmoid, ReLU) never changes the count either.")
     if result.unrolled is not None:
         u = result.unrolled
-        lines.append(f"With T = {u.T}: {u.multiply_adds:,} multiply-adds per forward pass "
+        copies = "the one copy" if u.T == 1 else f"the {counted(u.T, 'copy')}"
+        lines.append(f"With T = {u.T:,}: {u.multiply_adds:,} multiply-adds per forward pass "
                      f"(= T × {result.without_bias:,} weights, an output at every step); "
-                     f"{u.unshared_parameters:,} parameters if the {u.T} copies shared nothing.")
+                     f"{u.unshared_parameters:,} parameters if {copies} shared nothing.")
     lines.append("")
     lines.append("Other conventions, same sizes:")
     lines += other_conventions(result)
@@ -160,7 +183,8 @@ def diagram(result) -> str:
             extra.append("each layer runs twice, forward and backward, with its own weights")
         lines.append("     (" + "; ".join(extra) + ")")
     T = net.T or 3
-    lines += ["", f"Unrolled over T = {T} steps" + ("" if net.T else " (T not given: 3 shown)")
+    lines += ["", f"Unrolled over T = {T:,} {noun(T, 'step')}"
+              + ("" if net.T else " (T not given: 3 shown)")
               + ", time flowing down; the same matrices at every step:", ""]
     xw = len(f"x_{T}")
     left = f"{'x_t':<{xw}} --{_label(x_in)}--> "
@@ -176,5 +200,6 @@ def diagram(result) -> str:
         if step != T:
             lines += [f"{pad}  |", f"{pad}  | {_label(rec)}", f"{pad}  v"]
     lines.append("")
-    lines.append(f"{T} copies of the cell, one set of weights: the count stays {result.total:,}.")
+    lines.append(f"{counted(T, 'copy')} of the cell, one set of weights: the count stays "
+                 f"{result.total:,}.")
     return "\n".join(lines)

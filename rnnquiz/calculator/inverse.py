@@ -37,7 +37,7 @@ class Solution:
 
 
 def polynomial(a: int, b: int, c: int, x: str) -> str:
-    """'n² + 16n + 5' for (1, 16, 5)."""
+    """'n² + 16n + 5' for (1, 16, 5); 'n² + 1,760n' for (1, 1760, 0)."""
     terms = []
     for coef, power in ((a, 2), (b, 1), (c, 0)):
         if coef == 0:
@@ -45,7 +45,7 @@ def polynomial(a: int, b: int, c: int, x: str) -> str:
         sign = "-" if coef < 0 else "+"
         mag = abs(coef)
         body = {2: f"{x}²", 1: x, 0: ""}[power]
-        text = f"{mag}{body}" if (mag != 1 or power == 0) else body
+        text = f"{mag:,}{body}" if (mag != 1 or power == 0) else body
         terms.append((sign, text))
     if not terms:
         return "0"
@@ -92,7 +92,7 @@ def solve(unknown: str, total: int, **known) -> Solution:
     if values[0] > total:
         raise NoSolutionError(
             f"no positive integer {unknown} gives {total:,} parameters: "
-            f"the smallest, {unknown} = {lo}, already gives {values[0]:,}")
+            f"the smallest, {unknown} = {lo:,}, already gives {values[0]:,}")
     hi = lo
     while total_at(hi) < total:
         hi *= 2
@@ -105,7 +105,7 @@ def solve(unknown: str, total: int, **known) -> Solution:
     if total_at(lo) != total:
         raise NoSolutionError(
             f"no positive integer {unknown} gives {total:,} parameters: "
-            f"{unknown} = {lo - 1} gives {total_at(lo - 1):,} and {unknown} = {lo} "
+            f"{unknown} = {lo - 1:,} gives {total_at(lo - 1):,} and {unknown} = {lo:,} "
             f"gives {total_at(lo):,}")
     return Solution(unknown, lo, total, build(lo), coefficients)
 
@@ -121,8 +121,9 @@ def quadratic_steps(solution: Solution) -> list:
         disc = b * b - 4 * a * c0
         root = isqrt(disc)
         lines.append(f"{polynomial(a, b, c0, x)} = 0")
-        lines.append(f"{x} = (-{b} + sqrt({b}² + 4·{a}·{-c0})) / (2·{a}) "
-                     f"= (-{b} + {root}) / {2 * a} = {solution.value}")
+        lines.append(f"{x} = (-{b:,} + sqrt({b:,}² + 4·{a:,}·{-c0:,})) / (2·{a:,}) "
+                     f"= (-{b:,} + {root:,}) / {2 * a:,} = {solution.value:,}")
     else:
-        lines.append(f"{x} = ({total:,} - {c}) / {b} = {solution.value}")
+        minus = f" - {c:,}" if c >= 0 else f" + {-c:,}"
+        lines.append(f"{x} = ({total:,}{minus}) / {b:,} = {solution.value:,}")
     return lines

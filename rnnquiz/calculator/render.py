@@ -5,6 +5,8 @@ Standard library only (string work): it is on ``rnnquiz count``'s fast path.
 
 from __future__ import annotations
 
+from rnnquiz.calculator.words import counted, each_of, times
+
 CELL_NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 CONVENTION_NAMES = {
     "textbook": "textbook convention",
@@ -22,16 +24,16 @@ def shape_text(shape) -> str:
 
 def describe(net) -> str:
     """A one-line description: 'vanilla RNN, m = 10, n = 20, p = 5, 1 layer'."""
-    parts = [CELL_NAMES[net.cell], f"m = {net.m}", f"n = {net.n}"]
-    parts.append(f"p = {net.p}" if net.p is not None else "no output layer")
+    parts = [CELL_NAMES[net.cell], f"m = {net.m:,}", f"n = {net.n:,}"]
+    parts.append(f"p = {net.p:,}" if net.p is not None else "no output layer")
     if net.T is not None:
-        parts.append(f"T = {net.T}")
+        parts.append(f"T = {net.T:,}")
     if net.layers > 1:
-        parts.append(f"{net.layers} layers")
+        parts.append(f"{net.layers:,} layers")
     if net.bidirectional:
         parts.append("bidirectional")
     if net.proj_size:
-        parts.append(f"proj_size r = {net.proj_size}")
+        parts.append(f"proj_size r = {net.proj_size:,}")
     if net.cell == "gru" and net.convention == "keras":
         parts.append(f"reset_after={net.reset_after}")
     parts.append("with bias" if net.bias else "no bias")
@@ -72,7 +74,6 @@ def t_note(result) -> list:
         return ["T (sequence length) not given: it never changes the count, because the same "
                 "weights are applied at every time step."]
     T = u.T
-    steps = "step" if T == 1 else f"{T} steps"
     net = result.network
     if net.p is None:
         forward = (f"one forward pass: {u.multiply_adds:,} multiply-adds in the weight-matrix "
@@ -83,15 +84,16 @@ def t_note(result) -> list:
                    "step only)")
     cells = " and as many LSTM cell states" if net.cell == "lstm" else ""
     return [
-        f"T = {T} does not change the count ({result.total:,}): the same weights are shared "
-        f"by all {steps}.",
-        f"unrolled: {T} copies of the cell sharing one set of weights; every recurrent matrix "
-        f"is applied {T} times",
+        f"T = {T:,} does not change the count ({result.total:,}): the same weights are "
+        + (f"shared by {each_of(T, 'step')}." if T > 1 else
+           "used at its one step, as they would be at every step of a longer sequence."),
+        f"unrolled: {counted(T, 'copy')} of the cell sharing one set of weights; every "
+        f"recurrent matrix is applied {times(T)}",
         forward,
-        f"BPTT keeps {u.hidden_states:,} hidden states (h_0..h_{T} for each layer and "
+        f"BPTT keeps {counted(u.hidden_states, 'hidden state')} (h_0..h_{T} for each layer and "
         f"direction){cells}, {u.stored_values:,} numbers per sequence",
-        f"without weight sharing, {T} separate copies would need {u.unshared_parameters:,} "
-        "parameters",
+        f"without weight sharing, {counted(T, 'separate copy', 'separate copies')} would need "
+        f"{u.unshared_parameters:,} parameters",
     ]
 
 

@@ -151,7 +151,7 @@ def solve(total, no_output, as_json, **kw):
         click.echo(json.dumps(solution.as_dict(), indent=2))
         return
     from rnnquiz.calculator.render import describe
-    click.echo(f"{unknown} = {solution.value}")
+    click.echo(f"{unknown} = {solution.value:,}")
     for line in quadratic_steps(solution):
         click.echo(f"  {line}")
     click.echo(f"check: {describe(solution.network)} has {total:,} parameters")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 import click
@@ -10,14 +11,30 @@ from rnnquiz.cli.options import all_templates, drill_options, selection
 
 
 def _stdin_ask(prompt: str) -> str:
+    """One line from standard input; closed, unreadable or at its end: EOFError."""
     click.echo(prompt, nl=False)
-    line = sys.stdin.readline()
+    try:
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+    except (OSError, ValueError):  # closed or undecodable input ends the session
+        line = ""
     if not line:
         click.echo()
         raise EOFError
     if not sys.stdin.isatty():
         click.echo(line.rstrip("\n"))  # show piped answers, so a transcript reads well
     return line.rstrip("\n")
+
+
+def terminal_width(stream=None, size=shutil.get_terminal_size):
+    """Columns to wrap practice text to: the terminal's (one spare), or None when the output is
+    not a terminal (a transcript or a pipe is left unwrapped)."""
+    stream = sys.stdout if stream is None else stream
+    try:
+        if not stream.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return max(size().columns - 1, 20)
 
 
 @click.command()
@@ -37,29 +54,37 @@ def practice(count_, skills, seed, convention, problem_dirs, data_dir):
     """
     import random
 
-    from rnnquiz.drill.history import History
-    from rnnquiz.drill.practice import plan, problems_for, run_session
-
-    templates = selection(all_templates(problem_dirs), skills, convention)
-    history = History(data_dir)
-    for warning in history.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if seed is None:
-        seed = random.SystemRandom().randrange(1_000_000)
-    attempts = [] if skills else history.attempts()
-    picks = plan(templates, count_, seed, attempts)
-    click.echo(f"rnnquiz practice: {len(picks)} problems, seed {seed} "
-               f"(repeat with --seed {seed})")
+    from rnnquiz.calculator.words import counted
+    from rnnquiz.drill.history import History, HistoryBusyError
+    from rnnquiz.drill.practice import Summary, plan, problems_for, run_session
 
     def warn(text):
         click.echo(f"warning: {text}", err=True)
 
-    summary = run_session(problems_for(picks, warn), _stdin_ask, click.echo, history,
-                          total=len(picks))
-    for warning in history.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    history.close()
-    click.echo("")
-    click.echo("Session ended early." if summary.ended_early else "Session complete.")
-    for line in summary.lines():
-        click.echo(line)
+    templates = selection(all_templates(problem_dirs), skills, convention)
+    history = History(data_dir, warn=warn)
+    if seed is None:
+        seed = random.SystemRandom().randrange(1_000_000)
+    try:
+        attempts = [] if skills else history.attempts()
+    except HistoryBusyError:
+        warn("planning this session without your history (it is locked)")
+        attempts = []
+    picks = plan(templates, count_, seed, attempts)
+    click.echo(f"rnnquiz practice: {counted(len(picks), 'problem')}, seed {seed} "
+               f"(repeat with --seed {seed})")
+    summary, finished = Summary(), False
+    try:
+        run_session(problems_for(picks, warn), _stdin_ask, click.echo, history,
+                    total=len(picks), summary=summary, width=terminal_width())
+        finished = True
+    finally:  # the summary is shown whatever stopped the session
+        try:
+            history.close()
+        except KeyboardInterrupt:  # pending attempts are already in their side file
+            pass
+        click.echo("")
+        click.echo("Session complete." if finished and not summary.ended_early
+                   else "Session ended early.")
+        for line in summary.lines():
+            click.echo(line)

@@ -15,13 +15,17 @@ def stats(data_dir):
     Example:
       rnnquiz stats
     """
-    from rnnquiz.drill.history import History
+    from rnnquiz.drill.history import History, HistoryBusyError
     from rnnquiz.drill.practice import stats_lines
 
     history = History(data_dir)
-    attempts = history.attempts()
+    try:
+        attempts = history.attempts()
+    except HistoryBusyError as e:  # contention, not damage: say so and leave the file alone
+        raise click.ClickException(str(e)) from None
+    finally:
+        history.close()
     for warning in history.warnings:
         click.echo(f"warning: {warning}", err=True)
-    history.close()
     for line in stats_lines(attempts):
         click.echo(line)

@@ -8,6 +8,7 @@ accuracy and skills not practised for a while. With no history every skill weigh
 from __future__ import annotations
 
 import random
+import textwrap
 from collections import Counter, defaultdict
 
 from rnnquiz.drill.answers import EXPECTED, UnreadableAnswer
@@ -113,15 +114,15 @@ class Summary:
         self.ended_early = False
 
     def lines(self) -> list:
-        out = [f"Score: {self.right}/{self.answered}"
-               + (f" ({self.skipped} skipped)" if self.skipped else "")]
+        out = [f"Score: {self.right:,}/{self.answered:,}"
+               + (f" ({self.skipped:,} skipped)" if self.skipped else "")]
         for skill in sorted(self.per_skill):
             right, done = self.per_skill[skill]
-            out.append(f"  {skill:<14} {right}/{done}")
+            out.append(f"  {skill:<14} {right:,}/{done:,}")
         if self.misconceptions:
             out.append("Misconceptions seen:")
             for name, k in self.misconceptions.most_common():
-                out.append(f"  {name} ({k}x)")
+                out.append(f"  {name} ({k:,}x)")
         return out
 
 
@@ -152,10 +153,36 @@ def _solution(problem, say):
         say(f"  {line}")
 
 
-def run_session(problems, ask, say, history=None, total=None) -> Summary:
+def wrap(text: str, width=None) -> str:
+    """``text`` with each line longer than ``width`` broken between words (never inside one);
+    an indented line's continuation is indented two more spaces. None: unchanged."""
+    if not width:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = line[:len(line) - len(line.lstrip())]
+        out.append(textwrap.fill(line, width, subsequent_indent=indent + "  " if indent else "",
+                                 break_long_words=False, break_on_hyphens=False))
+    return "\n".join(out)
+
+
+def run_session(problems, ask, say, history=None, total=None, summary=None,
+                width=None) -> Summary:
     """Drill ``problems``: ``ask(prompt) -> str`` reads a line (EOFError or KeyboardInterrupt
-    end the session), ``say(text)`` shows a line. Each attempt is recorded when answered."""
-    summary = Summary()
+    end the session), ``say(text)`` shows a line. Each attempt is recorded when answered.
+
+    ``summary`` (a Summary to fill, made when not given) lets a caller show the score even
+    when something unexpected stops the session; ``width`` (the terminal's columns) wraps
+    long lines between words."""
+    summary = Summary() if summary is None else summary
+    if width:
+        show = say
+
+        def say(text):
+            show(wrap(text, width))
     problems = list(problems) if total is None else problems
     total = total if total is not None else len(problems)
     try:
@@ -191,9 +218,6 @@ def run_session(problems, ask, say, history=None, total=None) -> Summary:
                     say(f"I could not read {text.strip()!r}: {e}. Try again.")
                     continue
                 named = result.misconception
-                if history is not None:
-                    history.record(problem.variant_id, problem.skill, text.strip(),
-                                   result.correct, named.id if named else None)
                 summary.answered += 1
                 summary.right += result.correct
                 cell = summary.per_skill[problem.skill]
@@ -201,6 +225,9 @@ def run_session(problems, ask, say, history=None, total=None) -> Summary:
                 cell[1] += 1
                 if named is not None:
                     summary.misconceptions[named.name] += 1
+                if history is not None:
+                    history.record(problem.variant_id, problem.skill, text.strip(),
+                                   result.correct, named.id if named else None)
                 _feedback(problem, result, say)
                 break
     except (EOFError, KeyboardInterrupt):
@@ -208,16 +235,24 @@ def run_session(problems, ask, say, history=None, total=None) -> Summary:
     return summary
 
 
-def stats_lines(attempts) -> list:
-    """Attempts, accuracy and trend per skill, and the most frequent misconceptions."""
+def misconception_names() -> dict:
+    """Misconception id -> its name, for every named mistake rnnquiz knows."""
+    from rnnquiz.drill.misconceptions import CATALOGUE
+    return {ident: name for ident, name, _ in CATALOGUE}
+
+
+def stats_lines(attempts, top=5) -> list:
+    """Attempts, accuracy and trend per skill, and the ``top`` most frequent misconceptions
+    by name (how many more there are, when more)."""
     if not attempts:
         return ["No attempts yet: run 'rnnquiz practice' first."]
     answered = [a for a in attempts if a.answer != "(skipped)"]
     right = sum(a.correct for a in answered)
-    out = [f"Attempts: {len(attempts)} ({len(answered)} answered, "
-           f"{len(attempts) - len(answered)} skipped)"]
+    out = [f"Attempts: {len(attempts):,} ({len(answered):,} answered, "
+           f"{len(attempts) - len(answered):,} skipped)"]
     if answered:
-        out.append(f"Accuracy: {right}/{len(answered)} = {100 * right / len(answered):.0f}%")
+        out.append(f"Accuracy: {right:,}/{len(answered):,} = "
+                   f"{100 * right / len(answered):.0f}%")
     by_skill = defaultdict(list)
     for a in answered:
         by_skill[a.skill].append(a.correct)
@@ -233,11 +268,17 @@ def stats_lines(attempts) -> list:
             trend += f" ({delta:+.0f} points)"
         else:
             trend = "not enough attempts yet"
-        out.append(f"{skill:<14} {len(marks):>8} {acc:>8.0f}%  {trend}")
-    named = Counter(a.misconception for a in answered if a.misconception)
+        out.append(f"{skill:<14} {len(marks):>8,} {acc:>8.0f}%  {trend}")
+    names = misconception_names()
+    named = Counter(names.get(a.misconception, a.misconception)
+                    for a in answered if a.misconception)
     if named:
         out.append("")
         out.append("Most frequent misconceptions:")
-        for ident, k in named.most_common(5):
-            out.append(f"  {ident} ({k}x)")
+        shown = named.most_common(top)
+        for name, k in shown:
+            out.append(f"  {name} ({k:,}x)")
+        if len(named) > len(shown):
+            rest = sum(named.values()) - sum(k for _, k in shown)
+            out.append(f"  +{len(named) - len(shown):,} more ({rest:,}x in all)")
     return out

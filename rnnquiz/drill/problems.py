@@ -13,6 +13,7 @@ from rnnquiz.drill.misconceptions import diagnose, predict
 from rnnquiz.drill.quantities import QuantityError, answer, display
 from rnnquiz.drill.soundness import Key, faults
 from rnnquiz.drill.templates import same_as
+from rnnquiz.drill.wording import fill
 from rnnquiz.errors import NetworkError, RnnquizError
 
 DRAW_ATTEMPTS = 200
@@ -133,11 +134,9 @@ def _render(template, seed, values, net, solved) -> tuple:
         names.update(total=r.with_bias if net.bias else r.without_bias,
                      total_with_bias=r.with_bias, total_without_bias=r.without_bias)
     names.update(solved.derived)  # e.g. the total an inverse problem gives
-    texts = {k: (f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) and v >= 10_000
-                 else v) for k, v in names.items()}
     try:
-        question = template.question.format_map(texts)
-        hints = tuple(h.format_map(texts) for h in template.hints)
+        question = fill(template.question, names)
+        hints = tuple(fill(h, names) for h in template.hints)
     except KeyError as e:
         raise ProblemError(f"{template.id}@{seed}: placeholder {{{e.args[0]}}} has no value "
                            "in this variant") from None

@@ -13,6 +13,7 @@ from rnnquiz.calculator.explain import textbook_formula
 from rnnquiz.calculator.inverse import quadratic_steps, solve
 from rnnquiz.calculator.render import shape_text
 from rnnquiz.calculator.rules import count
+from rnnquiz.calculator.words import counted, each_of, number
 from rnnquiz.errors import NoSolutionError
 from rnnquiz.witness import handcalc
 
@@ -60,7 +61,7 @@ def display(kind: str, value, decimals=None) -> str:
         return "yes" if value else "no"
     if kind == "number":
         return f"{value:.{decimals}f}"
-    return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    return number(value)
 
 
 def find_tensor(result, name: str):
@@ -169,17 +170,17 @@ def _need_T(net):
 
 def _steps(net, ask, values, rng):
     u = _need_T(net)
-    lines = [f"one copy of the cell per time step (one per word or token): T = {u.T}, so "
-             f"{u.copies} copies, all sharing the same weights"]
+    lines = [f"one copy of the cell per time step (one per word or token): T = {u.T:,}, so "
+             f"{counted(u.copies, 'copy')}, " + ("all sharing the same weights" if u.copies > 1
+                                                 else "with the weights any step would use")]
     return Solved("integer", u.copies, lines, result=count(net), echoes=("T",))
 
 
 def _applications(net, ask, values, rng):
     u = _need_T(net)
-    lines = [f"W_hh maps h_(t-1) to h_t once per step, t = 1..{u.T}: {u.recurrent_applications}"
-             " applications of the same matrix"]
-    return Solved("integer", u.recurrent_applications, lines, result=count(net),
-                  echoes=("T",))
+    lines = [f"W_hh maps h_(t-1) to h_t once per step, t = 1..{u.T}: "
+             f"{counted(u.recurrent_applications, 'application')} of the same matrix"]
+    return Solved("integer", u.recurrent_applications, lines, result=count(net), echoes=("T",))
 
 
 def _hidden_states(net, ask, values, rng):
@@ -207,7 +208,7 @@ def _multiply_adds(net, ask, values, rng):
         lines.append(f"recurrent part {u.T} × {result.without_bias - head:,}, output layer "
                      f"once ({head:,}): {value:,}")
     else:
-        lines.append(f"{u.T} steps × {result.without_bias:,} = {value:,}")
+        lines.append(f"{counted(u.T, 'step')} × {result.without_bias:,} = {value:,}")
     return Solved("integer", value, lines, result=result)
 
 
@@ -338,8 +339,8 @@ def _stored_values(net, ask, values, rng):
 def _gradient_terms(net, ask, values, rng):
     u = _need_T(net)
     tensor = ask.get("tensor", "W_hh")
-    lines = [f"{tensor} is used at every one of the T = {u.T} steps, so dL/d{tensor} is the sum "
-             f"of {u.T} per-step terms (one per use of the shared weights)"]
+    lines = [f"{tensor} is used at {each_of(u.T, 'step')} (T = {u.T:,}), so dL/d{tensor} is "
+             f"the sum of {counted(u.T, 'per-step term')} (one per use of the shared weights)"]
     return Solved("integer", u.T, lines, result=count(net), echoes=("T",))
 
 
