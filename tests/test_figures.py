@@ -1,0 +1,203 @@
+"""SVG figures: valid XML, labels that are the engine's names and shapes, the same bytes for
+the same input, and never imported on the plain `rnnquiz count` path."""
+
+import itertools
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from rnnquiz.__main__ import parse_fast
+from rnnquiz.calculator.render import shape_text
+from rnnquiz.calculator.rules import count
+from rnnquiz.cli import cli
+from rnnquiz.description.network import Network
+from rnnquiz.figures import FigureError, network_svg
+from rnnquiz.figures.grid import grid_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def texts(svg: str, cls=None) -> list:
+    """Every <text> of the figure (of one class), parsed as XML (a parse error fails)."""
+    root = ET.fromstring(svg.encode("utf-8"))
+    assert root.tag == f"{SVG}svg"
+    assert root.find(f"{SVG}title").text and root.find(f"{SVG}desc").text
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")
+            if cls is None or t.get("class") == cls]
+
+
+def expand(label: str) -> set:
+    """'W_x[ifco]^(1,fwd)' -> {'W_xi^(1,fwd)', ...}: the names a gate-block label stands for."""
+    out = {label}
+    for match in re.finditer(r"(\S*?)\[(\w+)\](\S*)", label):
+        head, letters, tail = match.groups()
+        out |= {head + c + tail for c in letters}
+    return out
+
+
+def names_on(svg: str) -> set:
+    found = set()
+    for text in texts(svg):
+        for word in re.split(r",\s+|\s+", text):
+            found |= expand(word)
+    return found
+
+
+NETWORKS = [
+    Network(m, n, p, cell=cell, layers=layers, bidirectional=bidi, bias=bias, convention=conv)
+    for (m, n, p), cell, layers, bidi, bias, conv in itertools.product(
+        [(3, 4, 2), (10, 20, None)], ["rnn", "lstm", "gru"], [1, 2], [False, True],
+        [True, False], ["textbook", "pytorch", "keras"])
+]
+
+
+@pytest.mark.parametrize("net", NETWORKS, ids=repr)
+def test_every_tensor_of_the_engine_is_named_with_its_shape(net):
+    svg = network_svg(net)
+    names = names_on(svg)
+    all_text = "\n".join(texts(svg))
+    for t in count(net).tensors:
+        assert t.name in names, t.name
+        assert shape_text(t.shape) in all_text, (t.name, t.shape)
+    assert f"total: {count(net).total:,} parameters" in all_text
+
+
+@pytest.mark.parametrize("convention, x, h, shapes", [
+    ("textbook", "W_xh", "W_hh", ("(4, 3)", "(4, 4)")),
+    ("pytorch", "weight_ih_l0", "weight_hh_l0", ("(4, 3)", "(4, 4)")),
+    ("keras", "kernel", "recurrent_kernel", ("(3, 4)", "(4, 4)")),
+])
+def test_the_same_label_on_every_step_and_on_the_folded_view(convention, x, h, shapes):
+    net = Network(3, 4, 2, T=5, convention=convention)
+    svg = network_svg(net)
+    labels, arrows = texts(svg), texts(svg, "arrow")
+    # one arrow label per step and one on the folded view
+    assert arrows.count(x) == 5 + 1 and arrows.count(h) == 5 + 1
+    assert labels.count(shapes[0]) >= 6 and labels.count(shapes[1]) >= 6
+    assert "x_5" in labels and "y_5" in labels and "x_6" not in labels
+    if convention == "textbook":  # the other names a course may use
+        assert {"W_xh = U", "W_hh = W", "W_hy = V"} <= set(labels)
+
+
+def test_three_steps_when_T_is_not_given_and_one_output_for_classification():
+    labels = texts(network_svg(Network(3, 4, 2)))
+    assert {"x_1", "x_2", "x_3", "y_3"} <= set(labels) and "x_4" not in labels
+    labels = texts(network_svg(Network(3, 4, 2, T=4), last_output_only=True))
+    assert "y_4" in labels and not {"y_1", "y_2", "y_3"} & set(labels)
+
+
+def test_gated_cells_show_their_gate_blocks_and_the_stacked_shape():
+    labels = texts(network_svg(Network(3, 4, 2, cell="lstm")))
+    assert {"i", "f", "c", "o"} <= set(labels)
+    assert "4×(4, 3) = (16, 3)" in labels and "4×(4, 4) = (16, 4)" in labels
+    labels = texts(network_svg(Network(3, 4, 2, cell="gru", convention="keras")))
+    assert {"z", "r", "h"} <= set(labels) and "(3, 12)" in labels
+
+
+def test_bidirectional_rows_join_both_directions():
+    net = Network(3, 4, 2, bidirectional=True, convention="pytorch")
+    labels = texts(network_svg(net))
+    assert "[→;←] 8" in labels
+    assert "layer 0 reverse ←" in labels
+    assert "linear.weight + linear.bias" in labels and "(2, 8)" in labels
+
+
+def test_the_same_input_gives_the_same_bytes_in_another_process():
+    net = Network(3, 4, 2, cell="lstm", layers=2, bidirectional=True)
+    code = ("import sys; from rnnquiz.description.network import Network; "
+            "from rnnquiz.figures import network_svg; "
+            "sys.stdout.write(network_svg(Network(3, 4, 2, cell='lstm', layers=2, "
+            "bidirectional=True)))")
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": "123"}).stdout
+    assert network_svg(net) == network_svg(net) == other
+    assert grid_svg(Network(3, 4)) == grid_svg(Network(3, 4))
+
+
+def test_too_many_steps_is_refused():
+    with pytest.raises(FigureError, match="at most 12 steps"):
+        network_svg(Network(3, 4, T=13))
+
+
+# --- the connection grid ------------------------------------------------------------------
+
+@pytest.mark.parametrize("net", [
+    Network(3, 4, 2), Network(8, 8), Network(3, 2, cell="lstm", convention="keras"),
+    Network(2, 3, 1, cell="gru", convention="pytorch"),
+    Network(3, 4, layout="in-out"), Network(3, 4, bias=False, cell="gru")], ids=repr)
+def test_the_grid_labels_every_block_with_the_engines_shape_and_count(net):
+    svg = grid_svg(net)
+    labels = texts(svg)
+    joined = "\n".join(labels)
+    rows = net.gates * net.n
+    for t in count(net).tensors:
+        if t.layer is None:
+            continue
+        assert t.name in names_on(svg)
+        assert shape_text(t.shape) in joined
+    assert f"{rows}·{net.m} = {rows * net.m} connections" in joined
+    assert f"{rows}·{net.n} = {rows * net.n} connections" in joined
+    layer = sum(t.parameters for t in count(net).tensors if t.layer == 1)
+    assert f"= {layer:,} parameters in the recurrent layer" in joined
+    # one dot per input and per previous hidden neuron, one per unit fed
+    assert sum(label.startswith("x") and label[1:].isdigit() for label in labels) >= net.m
+    assert sum(label.endswith("(t-1)") for label in labels) == net.n
+    # the matrix view
+    assert "[x_t; h_(t-1)]" in labels or "[x_t h_(t-1)]" in labels
+
+
+@pytest.mark.parametrize("net, message", [
+    (Network(9, 4), "m, n <= 8"), (Network(3, 9), "m, n <= 8"),
+    (Network(3, 4, layers=2), "one layer in one direction"),
+    (Network(3, 4, bidirectional=True), "one layer in one direction")])
+def test_the_grid_refuses_what_it_cannot_draw(net, message):
+    with pytest.raises(FigureError, match=message):
+        grid_svg(net)
+
+
+# --- the command line ---------------------------------------------------------------------
+
+def test_count_svg_writes_the_figure_and_keeps_its_output(tmp_path):
+    path = tmp_path / "net.svg"
+    plain = CliRunner().invoke(cli, ["count", "--m", "3", "--n", "4", "--p", "2"])
+    result = CliRunner().invoke(cli, ["count", "--m", "3", "--n", "4", "--p", "2",
+                                      "--svg", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == plain.stdout
+    assert "W_xh" in texts(path.read_text(encoding="utf-8"))
+    grid = tmp_path / "grid.svg"
+    result = CliRunner().invoke(cli, ["count", "--m", "3", "--n", "4", "--svg", str(grid),
+                                      "--grid"])
+    assert result.exit_code == 0 and "12 connections" in grid.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["--m", "9", "--n", "4", "--grid", "--svg", "{tmp}/g.svg"], 2, "m, n <= 8"),
+    (["--m", "3", "--n", "4", "--grid"], 2, "give --svg FILE"),
+    (["--m", "3", "--n", "4", "--last-output"], 2, "give --svg FILE"),
+    (["--m", "3", "--n", "4", "--T", "40", "--svg", "{tmp}/g.svg"], 2, "at most 12 steps"),
+    (["--m", "3", "--n", "4", "--svg", "{tmp}/missing/g.svg"], 1, "cannot write"),
+])
+def test_count_svg_errors_are_one_line(args, code, message, tmp_path, capsys):
+    from rnnquiz.cli import main
+
+    rv = main(["count", *[a.format(tmp=tmp_path) for a in args]])
+    err = capsys.readouterr().err
+    assert rv == code and message in err and "Traceback" not in err
+    assert not (tmp_path / "g.svg").exists()
+
+
+def test_the_fast_path_hands_svg_to_click_and_never_imports_the_figures():
+    assert parse_fast(["--m", "3", "--n", "4", "--svg", "x.svg"]) is None
+    assert parse_fast(["--m", "3", "--n", "4", "--grid"]) is None
+    code = ("import sys; from rnnquiz.__main__ import main; from rnnquiz.cli import main as m; "
+            "main(['count','--m','3','--n','4']); m(['count','--m','3','--n','4','--json']); "
+            "print(sorted(k for k in sys.modules if k.startswith('rnnquiz.figures')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.rstrip().endswith("[]")
