@@ -201,3 +201,62 @@ def test_the_fast_path_hands_svg_to_click_and_never_imports_the_figures():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.rstrip().endswith("[]")
+
+
+# --- the trace through time ---------------------------------------------------------------
+
+def _trace(**kw):
+    from rnnquiz.witness.trace import random_spec, trace
+
+    backward = kw.pop("backward", True)
+    return trace(random_spec(**kw), backward=backward)
+
+
+def test_the_trace_figure_shows_the_forward_values_and_the_gradients():
+    from rnnquiz.figures.trace import trace_svg
+
+    result = _trace(seed=4)
+    svg = trace_svg(result)
+    labels = texts(svg)
+    joined = "\n".join(labels)
+    for node in ("x_1", "x_2", "a_1", "a_2", "h_0", "h_1", "h_2", "y_1", "y_2", "L"):
+        assert node in labels
+    for s in result.steps:
+        assert f"{s['h'][0]:.3g}" in joined and f"loss_{s['t']} = {s['loss']:.3g}" in joined
+    gradients = "\n".join(texts(svg, "gradient"))
+    for s in result.backward["steps"]:
+        assert f"dL/dh_{s['t']} = [{s['dh'][0]:.3g}]" in gradients
+    assert "from y_1:" in gradients and "from h_2:" in gradients
+    assert "from h_3:" not in gradients
+    assert "dW_hh = sum of the 2 contributions" in gradients
+    assert "|w|^k (w = " in joined and "log scale" in joined
+    assert trace_svg(result) == svg
+
+
+def test_the_trace_figure_without_backward_has_no_gradients():
+    from rnnquiz.figures.trace import trace_svg
+
+    svg = trace_svg(_trace(seed=1, n=3, p=2, T=3, backward=False))
+    assert not texts(svg, "gradient") and "log scale" not in svg
+    assert "h_3" in texts(svg)
+
+
+def test_a_long_trace_draws_only_the_plot_and_needs_backward():
+    from rnnquiz.figures.trace import trace_svg
+
+    svg = trace_svg(_trace(m=1, n=1, p=0, T=30, seed=2))
+    labels = texts(svg)
+    assert "t=30" in labels and "t=0" in labels and "a_1" not in labels
+    with pytest.raises(FigureError, match="T <= 8"):
+        trace_svg(_trace(m=1, n=1, p=0, T=30, seed=2, backward=False))
+
+
+def test_trace_svg_on_the_command_line(tmp_path):
+    path = tmp_path / "t.svg"
+    plain = CliRunner().invoke(cli, ["trace", "--seed", "4", "--backward"])
+    result = CliRunner().invoke(cli, ["trace", "--seed", "4", "--backward", "--svg",
+                                      str(path)])
+    assert result.exit_code == 0 and result.stdout == plain.stdout
+    assert "dW_hh = sum of the 2 contributions" in path.read_text(encoding="utf-8")
+    result = CliRunner().invoke(cli, ["trace", "--T", "20", "--svg", str(path)])
+    assert result.exit_code == 2 and "T <= 8" in result.output
