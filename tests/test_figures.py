@@ -260,3 +260,19 @@ def test_trace_svg_on_the_command_line(tmp_path):
     assert "dW_hh = sum of the 2 contributions" in path.read_text(encoding="utf-8")
     result = CliRunner().invoke(cli, ["trace", "--T", "20", "--svg", str(path)])
     assert result.exit_code == 2 and "T <= 8" in result.output
+
+
+def test_the_readme_figures_are_up_to_date():
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "make_figures.py"
+    if not script.is_file():
+        pytest.skip("scripts/ is not beside the tests (installed elsewhere)")
+    spec = importlib.util.spec_from_file_location("make_figures", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.stale() == [], "run python scripts/make_figures.py"
+    readme = (script.parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in module.figures():
+        assert f"](docs/figures/{name})" in readme
