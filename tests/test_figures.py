@@ -65,6 +65,9 @@ def test_every_tensor_of_the_engine_is_named_with_its_shape(net):
         assert t.name in names, t.name
         assert shape_text(t.shape) in all_text, (t.name, t.shape)
     assert f"total: {count(net).total:,} parameters" in all_text
+    tensors = len(count(net).tensors)
+    assert (f"The same {tensors} tensors at every step: T changes the work, not the count "
+            f"({count(net).total:,} parameters)") in all_text
 
 
 @pytest.mark.parametrize("convention, x, h, shapes", [

@@ -124,7 +124,7 @@ def grid_svg(net) -> str:
         d.line(16, y - 4, 50, y - 4, style, arrow=False)
         d.text(60, y, f"{group.name()} {group.shape()}: {_count_text(group, net, units)}",
                size=12, anchor="start", mono=True)
-        d.text(60, y + 18, group.tensors[0].reason, size=11, anchor="start", colour="#444444")
+        d.text(60, y + 18, _reason(group, net), size=11, anchor="start", colour="#444444")
         y += 40
     d.text(16, y, f"{len(units)} units × ({net.m} + {net.n}) = "
            f"{len(units) * (net.m + net.n)} weights"
@@ -132,6 +132,17 @@ def grid_svg(net) -> str:
            + f" = {layer_total:,} parameters in the recurrent layer", size=12, anchor="start",
            weight="bold")
     return d.text_file()
+
+
+def _reason(group, net) -> str:
+    """The engine's reason for the shape; for a textbook cell's gate blocks, said of each."""
+    first = group.tensors[0]
+    if not group.gate_blocks:
+        return first.reason
+    gate = first.role.split("->")[-1] if "->" in first.role else first.role[:-len(" bias")]
+    letters = ", ".join(labels.gate_letters(net))
+    return (f"in each of the {len(group.tensors)} gate blocks ({letters}): "
+            + first.reason.replace(f"{gate} ", ""))
 
 
 def _count_text(group, net, units) -> str:

@@ -41,9 +41,10 @@ class _Layout:
         self.gates = labels.gate_letters(net)
         self.last_output_only = last_output_only
         self.short = net.convention == "keras"
-        bias_texts = [self.bias_text(r) for r in self.rows]
+        inside = [self.bias_text(r) for r in self.rows] + [self.proj_text(r) for r in self.rows]
         gate_w = len(self.gates) * 20 + 12
-        self.box_w = max([84, gate_w] + [text_width(b, 10) + 14 for b in bias_texts])
+        self.box_w = max([84, gate_w] + [text_width(b, 10) + 14 for b in inside])
+        self.box_h = BOX_H + (20 if net.proj_size else 0)
         x_lines = [r.groups["x"].lines(self.short) for r in self.rows]
         h_lines = [r.groups["h"].lines(self.short) for r in self.rows]
         if self.head_w:
@@ -75,6 +76,13 @@ class _Layout:
         if self.head_b is not None:
             lines = [lines[0] + " + " + self.head_b.name(self.short), lines[1]]
         return lines
+
+    def proj_text(self, row) -> str:
+        """PyTorch's projection of h_t (proj_size r), drawn inside the cell that applies it."""
+        group = row.groups.get("proj")
+        if group is None:
+            return ""
+        return f"proj {group.name().split('_l')[0]} {group.shape()}"
 
     def bias_text(self, row) -> str:
         group = row.groups.get("b")
@@ -140,7 +148,7 @@ class _Layout:
 
 
 def _box(d, lay, cx, cy, name, row):
-    w, h = lay.box_w, BOX_H
+    w, h = lay.box_w, lay.box_h
     d.rect(cx - w / 2, cy - h / 2, w, h, fill="#F4F4F4", stroke="#333333", width=1.6)
     d.text(cx, cy - h / 2 + 15, name, size=13, weight="bold")
     if lay.gates:
@@ -151,7 +159,10 @@ def _box(d, lay, cx, cy, name, row):
             d.text(x0 + j * 20 + 8, cy + 5.5, letter, size=10, mono=True)
     bias = lay.bias_text(row)
     if bias:
-        d.text(cx, cy + h / 2 - 6, bias, size=10, mono=True, colour=STYLES["b"].colour)
+        d.text(cx, cy + 20, bias, size=10, mono=True, colour=STYLES["b"].colour)
+    proj = lay.proj_text(row)
+    if proj:
+        d.text(cx, cy + 32, proj, size=10, mono=True, colour=STYLES["proj"].colour)
 
 
 def _node(d, cx, cy, name, *, fill="white"):
@@ -188,7 +199,7 @@ def _source_top(lay, src, cx):
         return lay.y(lay.x_level) - NODE_R
     if kind == "join":
         return lay.y(lay.join_level[ref]) - 11
-    return lay.y(lay.row_level[ref]) - BOX_H / 2
+    return lay.y(lay.row_level[ref]) - lay.box_h / 2
 
 
 def _draw_column(d, lay, cx, t, folded):
@@ -204,13 +215,13 @@ def _draw_column(d, lay, cx, t, folded):
         top = _source_top(lay, src, cx)
         group = row.groups["x"]
         lines = group.lines(lay.short)
-        bottom = cy + BOX_H / 2
+        bottom = cy + lay.box_h / 2
         if row.backward and src[0] != "row":
             # bypass the forward box on its right
             bx = cx + lay.box_w / 2 + 12
             d.polyline([(cx + 8, top), (bx, top - 14), (bx, bottom + 12),
                         (cx + lay.box_w / 2 - 10, bottom)], STYLES["x"])
-            mid = (top + lay.y(lay.row_level[k - 1]) + BOX_H / 2) / 2
+            mid = (top + lay.y(lay.row_level[k - 1]) + lay.box_h / 2) / 2
             d.label(bx + 8, mid - 8, lines, anchor="start", colour=STYLES["x"].colour, cls="arrow")
         else:
             ax = cx - 8 if net.bidirectional else cx
@@ -224,18 +235,18 @@ def _draw_column(d, lay, cx, t, folded):
             d.rect(cx - 30, jy - 11, 60, 22, fill="white", stroke="#555555", width=1.2, rx=11)
             width = 2 * (net.proj_size or net.n)
             d.text(cx, jy + 4, f"[→;←] {width}", size=10, mono=True)
-            fwd_top = lay.y(lay.row_level[k - 1]) - BOX_H / 2
+            fwd_top = lay.y(lay.row_level[k - 1]) - lay.box_h / 2
             bx = cx + lay.box_w / 2 + 26
             d.polyline([(cx + lay.box_w / 2 - 6, fwd_top), (bx, fwd_top - 12), (bx, jy),
                         (cx + 30, jy)], STYLES["plain"])
-            d.line(cx, cy - BOX_H / 2, cx, jy + 11, STYLES["plain"])
+            d.line(cx, cy - lay.box_h / 2, cx, jy + 11, STYLES["plain"])
     if lay.head_w is None or (lay.last_output_only and not folded and t != lay.T):
         return
     yy = lay.y(lay.y_level)
     _node(d, cx, yy, "y" if folded else f"y_{t}", fill="#EAF7F1")
     last = len(lay.rows) - 1
     top_src = (lay.y(lay.join_level[lay.rows[last].layer]) - 11 if net.bidirectional
-               else lay.y(lay.row_level[last]) - BOX_H / 2)
+               else lay.y(lay.row_level[last]) - lay.box_h / 2)
     d.line(cx, top_src, cx, yy + NODE_R, STYLES["y"])
     d.label(cx + 8, (top_src + yy + NODE_R) / 2, lay.head_lines(), anchor="start",
             colour=STYLES["y"].colour, cls="arrow")
@@ -279,7 +290,7 @@ def network_svg(net, *, steps=None, last_output_only=False) -> str:
     if steps > MAX_T:
         raise FigureError(f"the unrolled figure shows at most {MAX_T} steps, got T = {steps}")
     lay = _Layout(result, steps, last_output_only)
-    n_mats = len(lay.legend_groups)
+    n_mats = len(result.tensors)
     title = f"{describe(net)}: folded and unrolled over {steps} steps"
     shared = (f"the same {n_mats} {'tensor' if n_mats == 1 else 'tensors'} at every step: T "
               f"changes the work, not the count ({result.total:,} parameters)")
