@@ -279,3 +279,53 @@ def test_the_readme_figures_are_up_to_date():
     readme = (script.parent.parent / "README.md").read_text(encoding="utf-8")
     for name in module.figures():
         assert f"](docs/figures/{name})" in readme
+
+
+def _boxes(svg: str) -> list:
+    """The extent of every monospace text (its width is known exactly: 0.6 em a character)."""
+    root = ET.fromstring(svg.encode("utf-8"))
+    out = []
+    for t in root.iter(f"{SVG}text"):
+        if "monospace" not in t.get("font-family", ""):
+            continue
+        text = "".join(t.itertext())
+        size = float(t.get("font-size"))
+        width = len(text) * 0.6 * size
+        x, y = float(t.get("x")), float(t.get("y"))
+        left = {"start": x, "middle": x - width / 2, "end": x - width}[t.get("text-anchor")]
+        out.append((text, left, y - 0.75 * size, left + width, y + 0.2 * size))
+    return out
+
+
+def _overlaps(svg: str) -> list:
+    boxes = _boxes(svg)
+    found = []
+    for a, b in itertools.combinations(boxes, 2):
+        if a[1] < b[3] - 1 and b[1] < a[3] - 1 and a[2] < b[4] - 1 and b[2] < a[4] - 1:
+            found.append((a[0], b[0]))
+    return found
+
+
+@pytest.mark.parametrize("net", NETWORKS[::3] + [
+    Network(3, 6, 2, cell="lstm", convention="pytorch", proj_size=3, layers=2,
+            bidirectional=True)], ids=repr)
+def test_no_two_labels_of_the_network_figure_overlap(net):
+    assert _overlaps(network_svg(net)) == []
+    assert _overlaps(network_svg(net, last_output_only=True, steps=5)) == []
+
+
+@pytest.mark.parametrize("net", [Network(3, 4, 2), Network(8, 8, 8), Network(1, 1, 1),
+                                 Network(3, 2, cell="lstm", convention="keras"),
+                                 Network(4, 3, 2, cell="gru", convention="pytorch"),
+                                 Network(3, 8, cell="lstm", layout="in-out")], ids=repr)
+def test_no_two_labels_of_the_grid_overlap(net):
+    assert _overlaps(grid_svg(net)) == []
+
+
+@pytest.mark.parametrize("kw", [dict(seed=4), dict(m=2, n=3, p=2, T=3, seed=1),
+                                dict(m=1, n=1, p=0, T=8, seed=2), dict(m=5, n=5, p=5, T=4)],
+                         ids=str)
+def test_no_two_labels_of_the_trace_overlap(kw):
+    from rnnquiz.figures.trace import trace_svg
+
+    assert _overlaps(trace_svg(_trace(**kw))) == []

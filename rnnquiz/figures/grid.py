@@ -66,8 +66,7 @@ def grid_svg(net) -> str:
     out_in = net.effective_layout == "out-in"
     cols = net.m + net.n
     mat_h = len(units) * cell if out_in else cols * cell
-    tail = f" + {gb.name()} = a_t ({len(units)} values)" if gb else \
-        f" = a_t ({len(units)} values)"
+    tail = (f" + {gb.name()}" if gb else "") + f" = a_t ({_plural(len(units), 'value')})"
     if out_in:
         after = mx + cols * cell + 26 + cell * 2.4 + 12
     else:
@@ -79,12 +78,12 @@ def grid_svg(net) -> str:
         legend.append((head_w, STYLES["y"]))
     height = max(d_height, top + mat_h + 120) + 30 + 40 * len(legend) + 20
     layer_total = sum(g.parameters for g, _ in legend[:3] if g.kind != "y")
-    what = "hidden units" if net.cell == "rnn" else "gate units"
-    title = f"{describe(net)}: every connection into the {len(units)} {what}"
+    what = "hidden unit" if net.cell == "rnn" else "gate unit"
+    title = f"{describe(net)}: every connection into the {_plural(len(units), what)}"
     desc = (f"{title}. {gx.name()} {gx.shape()}: {gx.parameters} weights from the {net.m} "
             f"inputs; {gh.name()} {gh.shape()}: {gh.parameters} weights from the {net.n} "
             "previous hidden neurons"
-            + (f"; {gb.name()} {gb.shape()}: {gb.parameters} biases" if gb else "")
+            + (f"; {gb.name()} {gb.shape()}: {_plural(gb.parameters, 'bias')}" if gb else "")
             + f"; {layer_total} parameters in the recurrent layer. Right: the same weights as "
             "one matrix acting on [x_t; h_(t-1)].")
     d = Drawing(width, height, title, desc)
@@ -100,7 +99,7 @@ def grid_svg(net) -> str:
         d.text(lx - DOT - 6, ly[k] + 4, name, size=11, anchor="end", mono=True)
     for j, name in enumerate(units):
         d.circle(rx, ry[j], DOT, fill="#F4F4F4", stroke="#333333", width=1.5)
-        d.text(rx + DOT + 6, ry[j] + 4, name, size=11, anchor="start", mono=True)
+        d.text(rx + DOT + 6, ry[j] + 4, name, size=11, anchor="start", mono=True, halo=True)
     # block labels beside their bundles of lines
     xs = [ly[k] for k, (_, kind) in enumerate(left) if kind == "x"]
     hs = [ly[k] for k, (_, kind) in enumerate(left) if kind == "h"]
@@ -126,9 +125,9 @@ def grid_svg(net) -> str:
                size=12, anchor="start", mono=True)
         d.text(60, y + 18, _reason(group, net), size=11, anchor="start", colour="#444444")
         y += 40
-    d.text(16, y, f"{len(units)} units × ({net.m} + {net.n}) = "
+    d.text(16, y, f"{_plural(len(units), 'unit')} × ({net.m} + {net.n}) = "
            f"{len(units) * (net.m + net.n)} weights"
-           + (f" + {gb.parameters} biases" if gb else "")
+           + (f" + {_plural(gb.parameters, 'bias')}" if gb else "")
            + f" = {layer_total:,} parameters in the recurrent layer", size=12, anchor="start",
            weight="bold")
     return d.text_file()
@@ -147,11 +146,15 @@ def _reason(group, net) -> str:
 
 def _count_text(group, net, units) -> str:
     if group.kind == "b":
-        return f"{group.parameters} biases"
+        return _plural(group.parameters, "bias")
     if group.kind == "y":
-        return f"{net.p}·{net.n} = {group.parameters} connections"
+        return f"{net.p}·{net.n} = {_plural(group.parameters, 'connection')}"
     ins = net.m if group.kind == "x" else net.n
-    return f"{len(units)}·{ins} = {group.parameters} connections"
+    return f"{len(units)}·{ins} = {_plural(group.parameters, 'connection')}"
+
+
+def _plural(k: int, word: str) -> str:
+    return f"{k} {word}" if k == 1 else f"{k} {word}{'es' if word.endswith('s') else 's'}"
 
 
 def _thin(style):
@@ -178,8 +181,7 @@ def _matrix(d, net, x0, y0, cell, units, gx, gh, tail, out_in, after):
             d.rect(vx, y0 + j * cell, cell * 2.4, cell, fill=TINT[kinds[j]], stroke="#999999",
                    width=0.6, rx=0)
             d.text(vx + cell * 1.2, y0 + j * cell + cell * 0.7, name, size=9, mono=True)
-        d.text(vx + cell * 1.2, y0 + (m + n) * cell + 16, "[x_t; h_(t-1)]", size=10,
-               mono=True)
+        d.text(vx + cell * 1.2, y0 - 8, "[x_t; h_(t-1)]", size=10, mono=True)
         d.text(x0 + (m + n) * cell / 2, y0 + rows * cell + 64,
                f"[{gx.name()} {gh.name()}]: ({rows}, {m + n})", size=11, mono=True)
     else:
