@@ -122,9 +122,13 @@ def test_the_same_input_gives_the_same_bytes_in_another_process():
     assert grid_svg(Network(3, 4)) == grid_svg(Network(3, 4))
 
 
-def test_too_many_steps_is_refused():
-    with pytest.raises(FigureError, match="at most 12 steps"):
-        network_svg(Network(3, 4, T=13))
+def test_a_long_sequence_draws_three_steps_then_the_last():
+    svg = network_svg(Network(3, 4, 2, T=50))
+    labels, arrows = texts(svg), texts(svg, "arrow")
+    assert {"x_1", "x_2", "x_3", "x_50", "y_50", "steps 4 .. 49"} <= set(labels)
+    assert "x_4" not in labels and "x_49" not in labels and labels.count("⋯") == 3
+    assert arrows.count("W_hh") == 1 + 5  # folded, then into 1, 2, 3, ⋯, 50
+    assert "unrolled over T = 50" in labels
 
 
 # --- the connection grid ------------------------------------------------------------------
@@ -183,7 +187,6 @@ def test_count_svg_writes_the_figure_and_keeps_its_output(tmp_path):
     (["--m", "9", "--n", "4", "--grid", "--svg", "{tmp}/g.svg"], 2, "m, n <= 8"),
     (["--m", "3", "--n", "4", "--grid"], 2, "give --svg FILE"),
     (["--m", "3", "--n", "4", "--last-output"], 2, "give --svg FILE"),
-    (["--m", "3", "--n", "4", "--T", "40", "--svg", "{tmp}/g.svg"], 2, "at most 12 steps"),
     (["--m", "3", "--n", "4", "--svg", "{tmp}/missing/g.svg"], 1, "cannot write"),
 ])
 def test_count_svg_errors_are_one_line(args, code, message, tmp_path, capsys):
@@ -329,3 +332,18 @@ def test_no_two_labels_of_the_trace_overlap(kw):
     from rnnquiz.figures.trace import trace_svg
 
     assert _overlaps(trace_svg(_trace(**kw))) == []
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "identity", "relu"])
+def test_with_one_loss_at_the_end_the_gradient_follows_the_chain_curve(activation):
+    from rnnquiz.figures.trace import norm_curves
+    from rnnquiz.witness.trace import trace
+
+    spec = {"W_xh": [[0.7, -0.4]], "W_hh": [[0.9]], "b_h": [0.3], "activation": activation,
+            "xs": [[1, 0], [0, 1], [1, 1], [0, 0], [1, 0], [0, 1]]}
+    spec["targets"] = [[h] for h in (s["h"][0] for s in trace(spec).steps)]
+    spec["targets"][-1] = [0.0]  # every step's loss is 0 but the last one's
+    result = trace(spec, backward=True)
+    norms, reference, chain = (c[0] for c in norm_curves(result))
+    assert norms == pytest.approx(chain, rel=1e-9, abs=1e-15)
+    assert reference == pytest.approx([norms[0] * 0.9 ** k for k in range(7)])

@@ -4,6 +4,7 @@ same input. Loaded only by ``--svg`` and by exports, never on ``rnnquiz count``'
 
 from __future__ import annotations
 
-from rnnquiz.figures.network import FigureError, network_svg
+from rnnquiz.figures.network import network_svg
+from rnnquiz.figures.svg import FigureError
 
 __all__ = ["FigureError", "network_svg"]

@@ -11,8 +11,7 @@ from rnnquiz.calculator.render import describe
 from rnnquiz.calculator.rules import count
 from rnnquiz.figures import labels
 from rnnquiz.figures.labels import STYLES
-from rnnquiz.figures.network import FigureError
-from rnnquiz.figures.svg import Drawing, text_width
+from rnnquiz.figures.svg import Drawing, FigureError, text_width
 
 MAX_SIZE = 8
 TINT = {"x": "#D4E6F4", "h": "#F7DCCB", "b": "#F2DCEA"}

@@ -17,13 +17,9 @@ LABEL = 11  # label font size
 BOX_H = 52
 NODE_R = 17
 DEFAULT_T = 3
-MAX_T = 12
+ALL_STEPS = 10  # beyond this, steps 1, 2, 3, ..., T
 LEVEL_GAP = 120
 INNER_GAP = 92
-
-
-class FigureError(ValueError):
-    """A figure that cannot be drawn for this description (the message says why)."""
 
 
 def _width(lines, size=LABEL) -> float:
@@ -36,6 +32,7 @@ class _Layout:
     def __init__(self, result, steps, last_output_only):
         net = result.network
         self.net, self.result, self.T = net, result, steps
+        self.shown = list(range(1, steps + 1)) if steps <= ALL_STEPS else [1, 2, 3, None, steps]
         self.rows = labels.rows(result)
         self.head_w, self.head_b = labels.head(result)
         self.gates = labels.gate_letters(net)
@@ -63,7 +60,7 @@ class _Layout:
         self.fold_x = self.margin + self.row_label_w + self.fold_left
         self.unfold_x = self.fold_x + self.fold_right + 24  # the "=" between the two views
         self.h0_x = self.unfold_x + 40 + NODE_R
-        self.col_x = [self.h0_x + self.pitch * (k + 1) for k in range(steps)]
+        self.col_x = [self.h0_x + self.pitch * (k + 1) for k in range(len(self.shown))]
         self.end_x = self.col_x[-1] + self.pitch if net.bidirectional else None
         right = (self.end_x or self.col_x[-1]) + NODE_R + 12
         right = max(right, self.col_x[-1] + (wx + 2 * 30 if bypass else wx + 30))
@@ -252,6 +249,17 @@ def _draw_column(d, lay, cx, t, folded):
             colour=STYLES["y"].colour, cls="arrow")
 
 
+def _elided(d, lay, cx):
+    """The steps left out of a long sequence: '⋯' on every level, the same matrices."""
+    levels = [lay.x_level, *lay.row_level]
+    if lay.head_w is not None and not lay.last_output_only:
+        levels.append(lay.y_level)
+    for level in levels:
+        d.text(cx, lay.y(level) + 6, "⋯", size=22, colour="#555555")
+    d.text(cx, lay.y(lay.x_level) + NODE_R + 16, f"steps 4 .. {lay.T - 1}", size=10,
+           italic=True, colour="#555555")
+
+
 def _recurrent(d, lay):
     """h_(t-1) -> h_t arrows (right to left on backward rows), the loops of the folded view."""
     for k, row in enumerate(lay.rows):
@@ -264,31 +272,30 @@ def _recurrent(d, lay):
         d.path(f"M {fx - w / 2:.1f} {cy - 14:.1f} C {fx - w / 2 - 62:.1f} {cy - 48:.1f} "
                f"{fx - w / 2 - 62:.1f} {cy + 48:.1f} {fx - w / 2 - 2:.1f} {cy + 14:.1f}", style)
         d.label(fx - w / 2 - 52, cy, lines, anchor="end", colour=style.colour, cls="arrow")
-        xs = lay.col_x
         start = lay.end_x if row.backward else lay.h0_x
         _node(d, start, cy, "h_0", fill="#FDF1EA")
-        order = list(reversed(xs)) if row.backward else xs
-        prev = start
-        for cx in order:
-            sign = -1 if row.backward else 1
-            x1 = prev + sign * (NODE_R if prev == start else w / 2)
-            x2 = cx - sign * w / 2
+        columns = list(zip(lay.col_x, lay.shown, strict=True))
+        if row.backward:
+            columns.reverse()
+        sign = -1 if row.backward else 1
+        prev, half = start, NODE_R
+        for cx, t in columns:
+            here = w / 2 if t is not None else 16  # an elided stretch is only "⋯"
+            x1, x2 = prev + sign * half, cx - sign * here
             d.line(x1, cy, x2, cy, style)
             d.label((x1 + x2) / 2, cy - 22, lines, colour=style.colour, cls="arrow")
-            prev = cx
+            prev, half = cx, here
 
 
 def network_svg(net, *, steps=None, last_output_only=False) -> str:
     """The network folded (left) and unrolled over T steps (right) as SVG text.
 
-    ``steps`` defaults to the description's T, else 3 (at most 12). ``last_output_only`` draws a
-    single output y_T (sequence classification). A pure function: the same arguments give the
-    same bytes.
+    ``steps`` defaults to the description's T, else 3; beyond 10 steps, steps 4 .. T-1 are
+    drawn as '⋯' (the same matrices, left out). ``last_output_only`` draws a single output y_T
+    (sequence classification). A pure function: the same arguments give the same bytes.
     """
     result = count(net)
     steps = steps or net.T or DEFAULT_T
-    if steps > MAX_T:
-        raise FigureError(f"the unrolled figure shows at most {MAX_T} steps, got T = {steps}")
     lay = _Layout(result, steps, last_output_only)
     n_mats = len(result.tensors)
     title = f"{describe(net)}: folded and unrolled over {steps} steps"
@@ -304,8 +311,11 @@ def network_svg(net, *, steps=None, last_output_only=False) -> str:
         d.text(lay.margin, lay.y(lay.row_level[k]) + 4, text, size=LABEL, anchor="start",
                mono=True, colour="#444444")
     _draw_column(d, lay, lay.fold_x, "t", folded=True)
-    for t, cx in enumerate(lay.col_x, 1):
-        _draw_column(d, lay, cx, t, folded=False)
+    for t, cx in zip(lay.shown, lay.col_x, strict=True):
+        if t is None:
+            _elided(d, lay, cx)
+        else:
+            _draw_column(d, lay, cx, t, folded=False)
     _recurrent(d, lay)
     mid = lay.y(lay.row_level[0])
     d.text(lay.unfold_x, mid + 8, "=", size=28, colour="#777777")

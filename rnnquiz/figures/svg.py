@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
+from rnnquiz.errors import RnnquizError
+
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 CHAR = 0.6  # a monospace character's width in ems (DejaVu Sans Mono, Menlo, Consolas)
+
+
+class FigureError(RnnquizError, ValueError):
+    """A figure that cannot be drawn for this input (the message says why)."""
 
 
 def num(v) -> str:

@@ -11,14 +11,18 @@ from __future__ import annotations
 import math
 
 from rnnquiz.figures.labels import STYLES
-from rnnquiz.figures.network import FigureError
-from rnnquiz.figures.svg import Drawing, Style, text_width
+from rnnquiz.figures.svg import Drawing, FigureError, Style, text_width
 
 MAX_GRAPH_T = 8
 PITCH = 230
 GRAD = Style("gradient", "#6A3D9A", 1.6, "5 3")
 ACT = Style("activation", "#555555", 1.4)
 VALUES = 3  # entries shown of a vector
+
+
+# phi'(a) from a and h = phi(a), for the reference curve of the plot
+SLOPES = {"tanh": lambda a, h: 1.0 - h * h, "sigmoid": lambda a, h: h * (1.0 - h),
+          "relu": lambda a, h: 1.0 if a > 0 else 0.0, "identity": lambda a, h: 1.0}
 
 
 def _num(v) -> str:
@@ -69,7 +73,7 @@ def trace_svg(result) -> str:
     graph_h = 470 if graph else 0
     back_rows = 4 if (graph and back is not None) else 0
     plot_top = 90 + graph_h + back_rows * 18 + 30
-    height = plot_top + (330 if back is not None else 0) + 20
+    height = plot_top + (360 if back is not None else 0) + 20
     title = (f"rnnquiz trace: m = {a['m']}, n = {a['n']}, "
              + (f"p = {a['p']}" if has_y else "no output layer")
              + f", T = {T}, {a['activation']}" + (", forward and backward" if back else ""))
@@ -161,8 +165,13 @@ def _graph(d, result, left, pitch):
                anchor="start", mono=True, colour=GRAD.colour, cls="gradient")
 
 
-def _plot(d, result, x0, y0, width):
-    """||dL/dh_t|| against the steps gone back, log scale, with the |w|^k reference curve."""
+def norm_curves(result) -> list:
+    """(values for t = T .. 0, name, style, dots) of the plot: ||dL/dh_t|| and the references.
+
+    The references start at ||dL/dh_T||: |w|^k (the largest singular value of W_hh for n > 1)
+    and, for one neuron, the chain |w|^k · Π|phi'(a_t)|, which the gradient follows exactly
+    when only the last step has a loss.
+    """
     import numpy as np
 
     a, back = result.arrays, result.backward
@@ -175,8 +184,22 @@ def _plot(d, result, x0, y0, width):
         f"‖W_hh‖₂^k (‖W_hh‖₂ = {_num(w)})"
     start = norms[0]
     reference = [start * w ** k if start > 0 else 0.0 for k in range(T + 1)]
-    curves = [(norms, "||dL/dh_t||", GRAD, True), (reference, wname, Style("ref", "#777777",
-                                                                           1.4, "2 3"), False)]
+    curves = [(norms, "||dL/dh_t||", GRAD, True),
+              (reference, wname, Style("ref", "#777777", 1.4, "2 3"), False)]
+    if n == 1 and start > 0:
+        chain, value = [start], start
+        for s in reversed(result.steps):
+            value *= abs(float(w_hh[0, 0]) * SLOPES[a["activation"]](s["a"][0], s["h"][0]))
+            chain.append(value)
+        curves.append((chain, f"|w|^k · Π|{a['activation']}'(a_t)|",
+                       Style("chain", "#333333", 1.2), False))
+    return curves
+
+
+def _plot(d, result, x0, y0, width):
+    """||dL/dh_t|| against the steps gone back, log scale, with the reference curves."""
+    T = result.arrays["T"]
+    curves = norm_curves(result)
     positive = [v for c, *_ in curves for v in c if v > 0 and math.isfinite(v)]
     h = 250
     d.text(x0, y0, "the gradient travelling back: ||dL/dh_t|| for t = T .. 0 (log scale)",
@@ -216,11 +239,11 @@ def _plot(d, result, x0, y0, width):
         if dots:
             for x, y in points:
                 d.circle(x, y, 3.2, fill=style.colour, stroke=style.colour, width=1)
-    ly = top + 16
+    lx, ly = x0, bottom + 56  # the key, in a row under the plot
     for _, name, style, _ in curves:
-        d.line(x0 + width - 250, ly - 4, x0 + width - 222, ly - 4, style, arrow=False)
-        d.text(x0 + width - 214, ly, name, size=11, anchor="start", mono=True, halo=True)
-        ly += 18
+        d.line(lx, ly - 4, lx + 28, ly - 4, style, arrow=False)
+        d.text(lx + 34, ly, name, size=11, anchor="start", mono=True)
+        lx += 34 + text_width(name, 11) + 24
     if zeros:
-        d.text(x0 + width - 250, ly, f"{zeros} exact zeros not drawn (log scale)", size=10,
+        d.text(x0, ly + 18, f"{zeros} exact zeros not drawn (log scale)", size=10,
                anchor="start", italic=True)
