@@ -347,3 +347,19 @@ def test_with_one_loss_at_the_end_the_gradient_follows_the_chain_curve(activatio
     norms, reference, chain = (c[0] for c in norm_curves(result))
     assert norms == pytest.approx(chain, rel=1e-9, abs=1e-15)
     assert reference == pytest.approx([norms[0] * 0.9 ** k for k in range(7)])
+
+
+@pytest.mark.parametrize("w, activation, says", [
+    (50.0, "identity", "the gradient overflowed"), (0.5, "relu", "every gradient is exactly 0")])
+def test_the_plot_survives_overflowing_and_vanished_gradients(w, activation, says):
+    import warnings
+
+    from rnnquiz.figures.trace import trace_svg
+    from rnnquiz.witness.trace import trace
+
+    spec = {"W_xh": [[0.5, -0.3]], "W_hh": [[w]], "activation": activation,
+            "xs": [[-1, 0]] * (300 if w > 1 else 5)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        svg = trace_svg(trace(spec, backward=True))
+    assert says in svg and texts(svg)

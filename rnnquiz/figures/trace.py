@@ -134,7 +134,7 @@ def _graph(d, result, left, pitch):
             top = y_y - 19
         d.line(cx, top, lx - 22 * (lx - cx) / math.hypot(lx - cx, top - y_loss),
                y_loss + 22 * (top - y_loss) / math.hypot(lx - cx, top - y_loss), ACT)
-        d.text(cx + 4, top - 10, f"loss_{t} = {_num(s['loss'])}", size=10, anchor="start",
+        d.text(cx - 4, top - 8, f"loss_{t} = {_num(s['loss'])}", size=10, anchor="end",
                mono=True, halo=True)
         if t in by_t:
             b = by_t[t]
@@ -165,6 +165,14 @@ def _graph(d, result, left, pitch):
                anchor="start", mono=True, colour=GRAD.colour, cls="gradient")
 
 
+def _power_curve(start: float, w: float, k: int) -> float:
+    """start · w^k, inf past the float range (a curve, not an error), 0 when either is 0."""
+    if start <= 0 or w <= 0 or not math.isfinite(start):
+        return 0.0 if k else start
+    log = math.log10(start) + k * math.log10(w)
+    return math.inf if log > 308 else 10.0 ** log
+
+
 def norm_curves(result) -> list:
     """(values for t = T .. 0, name, style, dots) of the plot: ||dL/dh_t|| and the references.
 
@@ -183,7 +191,7 @@ def norm_curves(result) -> list:
     wname = f"|w|^k (w = {_num(float(w_hh[0, 0]))})" if n == 1 else \
         f"‖W_hh‖₂^k (‖W_hh‖₂ = {_num(w)})"
     start = norms[0]
-    reference = [start * w ** k if start > 0 else 0.0 for k in range(T + 1)]
+    reference = [_power_curve(start, w, k) for k in range(T + 1)]
     curves = [(norms, "||dL/dh_t||", GRAD, True),
               (reference, wname, Style("ref", "#777777", 1.4, "2 3"), False)]
     if n == 1 and start > 0:
@@ -207,7 +215,9 @@ def _plot(d, result, x0, y0, width):
     top, bottom = y0 + 20, y0 + 20 + h
     d.rect(x0, top, width, h, fill="none", stroke="#999999", width=1, rx=0)
     if not positive:
-        d.text(x0 + width / 2, top + h / 2, "every gradient is exactly 0", size=12)
+        overflow = any(not math.isfinite(v) for v in curves[0][0])
+        d.text(x0 + width / 2, top + h / 2, "the gradient overflowed (inf or nan): nothing to "
+               "plot" if overflow else "every gradient is exactly 0", size=12)
         return
     lo = math.floor(math.log10(min(positive)))
     hi = math.ceil(math.log10(max(positive)))
@@ -223,7 +233,7 @@ def _plot(d, result, x0, y0, width):
         return x0 + 30 + k * (width - 60) / max(T, 1)
 
     for e in range(lo, hi + 1, step):
-        yy = py(10.0 ** e)
+        yy = bottom - (e - lo) / span * h
         d.line(x0, yy, x0 + width, yy, Style("grid", "#DDDDDD", 0.8), arrow=False)
         d.text(x0 - 6, yy + 4, f"1e{e}", size=10, anchor="end", mono=True)
     every = max(1, math.ceil(T / 12))
@@ -245,5 +255,5 @@ def _plot(d, result, x0, y0, width):
         d.text(lx + 34, ly, name, size=11, anchor="start", mono=True)
         lx += 34 + text_width(name, 11) + 24
     if zeros:
-        d.text(x0, ly + 18, f"{zeros} exact zeros not drawn (log scale)", size=10,
+        d.text(x0, ly + 18, f"{zeros} values not drawn (0 or too large for a float)", size=10,
                anchor="start", italic=True)
