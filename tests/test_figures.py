@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rnnquiz.__main__ import parse_fast
 from rnnquiz.calculator.render import shape_text
@@ -155,7 +157,7 @@ def test_the_grid_labels_every_block_with_the_engines_shape_and_count(net):
     assert sum(label.startswith("x") and label[1:].isdigit() for label in labels) >= net.m
     assert sum(label.endswith("(t-1)") for label in labels) == net.n
     # the matrix view
-    assert "[x_t; h_(t-1)]" in labels or "[x_t h_(t-1)]" in labels
+    assert "(the vector is [x_t; h_(t-1)])" in labels or "[x_t h_(t-1)]" in labels
 
 
 @pytest.mark.parametrize("net, message", [
@@ -363,3 +365,31 @@ def test_the_plot_survives_overflowing_and_vanished_gradients(w, activation, say
         warnings.simplefilter("ignore", RuntimeWarning)
         svg = trace_svg(trace(spec, backward=True))
     assert says in svg and texts(svg)
+
+
+@st.composite
+def networks(draw):
+    cell = draw(st.sampled_from(["rnn", "lstm", "gru"]))
+    convention = draw(st.sampled_from(["textbook", "pytorch", "keras"]))
+    n = draw(st.integers(1, 300))
+    proj = (draw(st.integers(0, n - 1)) if cell == "lstm" and convention == "pytorch" and n > 1
+            else 0)
+    return Network(draw(st.integers(1, 300)), n, draw(st.one_of(st.none(), st.integers(1, 99))),
+                   draw(st.one_of(st.none(), st.integers(1, 40))), cell=cell,
+                   layers=draw(st.integers(1, 3)), bidirectional=draw(st.booleans()),
+                   bias=draw(st.booleans()), convention=convention,
+                   reset_after=draw(st.booleans()), proj_size=proj,
+                   layout=(draw(st.sampled_from([None, "in-out", "out-in"]))
+                           if convention == "textbook" else None))
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks(), st.booleans())
+def test_any_description_draws_valid_labelled_unoverlapping_figures(net, last):
+    svg = network_svg(net, last_output_only=last)
+    names, joined = names_on(svg), "\n".join(texts(svg))
+    for t in count(net).tensors:
+        assert t.name in names and shape_text(t.shape) in joined
+    assert _overlaps(svg) == []
+    if net.m <= 8 and net.n <= 8 and net.layers == 1 and not net.bidirectional:
+        assert _overlaps(grid_svg(net)) == []

@@ -64,14 +64,15 @@ def grid_svg(net) -> str:
     mx = (ox if outputs else rx) + 150
     out_in = net.effective_layout == "out-in"
     cols = net.m + net.n
-    mat_h = len(units) * cell if out_in else cols * cell
+    mat_h = max(len(units), cols) * cell if out_in else cols * cell
     tail = (f" + {gb.name()}" if gb else "") + f" = a_t ({_plural(len(units), 'value')})"
     if out_in:
         after = mx + cols * cell + 26 + cell * 2.4 + 12
     else:
         after = (mx + cols * cell + 26 + len(units) * cell + 16
                  + text_width(max(gx.name(), gh.name(), gx.shape(), key=len), 10))
-    width = after + text_width(tail, 11) + 20
+    width = after + max(text_width(tail, 11), text_width("(the vector is [x_t; h_(t-1)])",
+                                                         10)) + 20
     legend = [(gx, STYLES["x"]), (gh, STYLES["h"])] + ([(gb, STYLES["b"])] if gb else [])
     if outputs:
         legend.append((head_w, STYLES["y"]))
@@ -180,8 +181,9 @@ def _matrix(d, net, x0, y0, cell, units, gx, gh, tail, out_in, after):
             d.rect(vx, y0 + j * cell, cell * 2.4, cell, fill=TINT[kinds[j]], stroke="#999999",
                    width=0.6, rx=0)
             d.text(vx + cell * 1.2, y0 + j * cell + cell * 0.7, name, size=9, mono=True)
-        d.text(vx + cell * 1.2, y0 - 8, "[x_t; h_(t-1)]", size=10, mono=True)
-        d.text(x0 + (m + n) * cell / 2, y0 + rows * cell + 64,
+        d.text(after, y0 + cell * 1.5 + 16, "(the vector is [x_t; h_(t-1)])", size=10,
+               anchor="start", mono=True)
+        d.text(x0 + (m + n) * cell / 2, y0 + max(rows * cell + 64, (m + n) * cell + 20),
                f"[{gx.name()} {gh.name()}]: ({rows}, {m + n})", size=11, mono=True)
     else:
         for j, name in enumerate(ins):
@@ -197,18 +199,19 @@ def _matrix(d, net, x0, y0, cell, units, gx, gh, tail, out_in, after):
                        stroke="#999999", width=0.6, rx=0)
         for j, u in enumerate(units):
             d.text(mx + j * cell + cell / 2, y0 - 6, u, size=8, mono=True)
-        _block(d, mx, y0, rows * cell, m * cell, STYLES["x"], gx, side="right")
-        _block(d, mx, y0 + m * cell, rows * cell, n * cell, STYLES["h"], gh, side="right")
+        _block(d, mx, y0, rows * cell, m * cell, STYLES["x"], gx, side="right", shift=-8)
+        _block(d, mx, y0 + m * cell, rows * cell, n * cell, STYLES["h"], gh, side="right",
+               shift=8)
         d.text(mx + rows * cell / 2, y0 + (m + n) * cell + 20,
                f"[{gx.name()}; {gh.name()}]: ({m + n}, {rows})", size=11, mono=True)
     d.text(after, y0 + cell * 1.5, tail, size=11, anchor="start", mono=True)
 
 
-def _block(d, x, y, w, h, style, group, side="top"):
+def _block(d, x, y, w, h, style, group, side="top", shift=0):
     d.rect(x, y, w, h, fill="none", stroke=style.colour, width=2.2, dash=style.dash, rx=0)
     if side in ("top", "bottom"):
         d.label(x + w / 2, y - 18 if side == "top" else y + h + 20, [group.name(),
                 group.shape()], size=10, colour=style.colour)
     else:
-        d.label(x + w + 6, y + h / 2, [group.name(), group.shape()], size=10, anchor="start",
-                colour=style.colour)
+        d.label(x + w + 6, y + h / 2 + shift, [group.name(), group.shape()], size=10,
+                anchor="start", colour=style.colour)
