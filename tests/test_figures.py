@@ -124,6 +124,12 @@ def test_the_same_input_gives_the_same_bytes_in_another_process():
     assert grid_svg(Network(3, 4)) == grid_svg(Network(3, 4))
 
 
+@pytest.mark.parametrize("steps", [0, -1, 2.5, True])
+def test_a_step_count_that_is_not_a_positive_integer_is_refused(steps):
+    with pytest.raises(FigureError, match="positive integer"):
+        network_svg(Network(3, 4), steps=steps)
+
+
 def test_a_long_sequence_draws_three_steps_then_the_last():
     svg = network_svg(Network(3, 4, 2, T=50))
     labels, arrows = texts(svg), texts(svg, "arrow")
