@@ -32,7 +32,9 @@ li.answer > p { margin: 0 0 .3em; break-after: avoid; page-break-after: avoid; }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .85em; }
 pre { white-space: pre-wrap; background: #f6f6f6; border-left: 3px solid #bbb; margin: 0;
       padding: .4em .7em; }
-@page { size: A4; margin: 16mm 15mm; }
+@page { size: A4; margin: 16mm 15mm;
+        @bottom-right { content: counter(page) " / " counter(pages); font-size: 9pt;
+                        color: #555; } }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
   pre { background: none; }
