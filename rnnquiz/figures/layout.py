@@ -61,10 +61,11 @@ class Layout:
         self._levels()
 
     def head_lines(self) -> list:
-        """The output arrow's label: weight (+ bias) name, then the weight's shape."""
-        lines = self.head_w.lines(self.short)
+        """The output arrow's label: weight (+ bias) name, then the weight's shape. Full names
+        (dense/kernel), as the output layer has no row label to carry its Keras prefix."""
+        lines = self.head_w.lines()
         if self.head_b is not None:
-            lines = [lines[0] + " + " + self.head_b.name(self.short), lines[1]]
+            lines = [lines[0] + " + " + self.head_b.name(), lines[1]]
         return lines
 
     def proj_text(self, row) -> str:
