@@ -17,7 +17,13 @@ from rnnquiz.errors import NetworkError
 @click.option("--diagram", is_flag=True, help="ASCII picture, folded and unrolled.")
 @click.option("--verify", "do_verify", is_flag=True,
               help="Check every figure against a real NumPy network.")
-def count(as_json, explain, diagram, do_verify, **kw):
+@click.option("--svg", "svg", type=click.Path(dir_okay=False), default=None,
+              help="Also draw the network, folded and unrolled, as an SVG file.")
+@click.option("--grid", is_flag=True,
+              help="With --svg: draw every connection of one small layer (m, n <= 8) instead.")
+@click.option("--last-output", is_flag=True,
+              help="With --svg: one output, at the last step (sequence classification).")
+def count(as_json, explain, diagram, do_verify, svg, grid, last_output, **kw):
     """Weight shapes and parameter counts of an RNN, LSTM or GRU.
 
     Prints every tensor (name, shape, parameters, role), the totals with and without bias, and
@@ -26,13 +32,19 @@ def count(as_json, explain, diagram, do_verify, **kw):
     \b
     Example:
       rnnquiz count --m 10 --n 20 --p 5 --explain
+      rnnquiz count --m 3 --n 4 --p 2 --svg net.svg
     """
 
     from rnnquiz.calculator.rules import count as count_network
 
     net = network(**kw)
+    if (grid or last_output) and not svg:
+        raise click.UsageError(f"--{'grid' if grid else 'last-output'} draws a figure: "
+                               "give --svg FILE")
     result = count_network(net)
     verification = _verify(net) if do_verify else None
+    if svg:
+        _draw(svg, net, grid, last_output)
     if as_json:
         data = result.as_dict()
         if explain:
@@ -64,6 +76,18 @@ def count_output(result, *, explain=False, diagram=False) -> str:
         from rnnquiz.calculator.explain import diagram as draw
         parts.append(draw(result))
     return "\n\n".join(parts)
+
+
+def _draw(path, net, grid, last_output):
+    from rnnquiz.cli.figures import write_svg
+
+    if grid:
+        from rnnquiz.figures.grid import grid_svg
+        write_svg(path, lambda: grid_svg(net), param_hint="'--grid'")
+    else:
+        from rnnquiz.figures import network_svg
+        write_svg(path, lambda: network_svg(net, last_output_only=last_output),
+                  param_hint="'--T'")
 
 
 def _verify(net):

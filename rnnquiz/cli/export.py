@@ -8,7 +8,7 @@ import click
 
 from rnnquiz.cli.options import all_templates, drill_options, selection
 
-EXPORT_FORMATS = ("markdown", "json", "gift", "moodle", "anki")
+EXPORT_FORMATS = ("markdown", "json", "gift", "moodle", "html", "anki")
 
 
 @click.command()
@@ -25,8 +25,9 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
     """Worksheets, answer keys and course-tool imports of fresh problems.
 
     markdown (worksheet + answer key), json (documented schema), gift and moodle (Moodle
-    imports), anki (.apkg with the anki extra, else Anki's tab-separated text). The same
-    --seed gives the same problems, in the same order, in every format and in practice.
+    imports), html (a print-ready worksheet, the answer key on a new page), anki (.apkg with
+    the anki extra, else Anki's tab-separated text). The same --seed gives the same problems,
+    in the same order, in every format and in practice.
 
     \b
     Example:

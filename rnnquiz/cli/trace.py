@@ -26,7 +26,10 @@ from rnnquiz.cli.options import Integers
               default="sigmoid", show_default=True, help="Activation of the random network.")
 @click.option("--backward", is_flag=True, help="Also backpropagate through time.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
-def trace(weights_file, seed, m, n, p, T, activation, backward, as_json):
+@click.option("--svg", "svg", type=click.Path(dir_okay=False), default=None,
+              help="Also draw the computation graph (and with --backward the gradient-norm "
+                   "plot) as an SVG file.")
+def trace(weights_file, seed, m, n, p, T, activation, backward, as_json, svg):
     """Follow a small RNN step by step: pre-activations, h_t, y_t, the loss; with --backward
     the gradient reaching each h_t, each step's share of dW_hh and the gradient's norm.
 
@@ -50,6 +53,11 @@ def trace(weights_file, seed, m, n, p, T, activation, backward, as_json):
     spec = (load_spec(weights_file) if weights_file
             else random_spec(m, n, p, T, seed or 0, activation))
     result = run_trace(spec, backward=backward)
+    if svg:
+        from rnnquiz.cli.figures import write_svg
+        from rnnquiz.figures.trace import trace_svg
+
+        write_svg(svg, lambda: trace_svg(result), param_hint="'--T'")
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2))
     else:

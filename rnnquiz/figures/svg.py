@@ -1,0 +1,137 @@
+"""A small SVG writer: shapes, arrows and real text, the same bytes for the same drawing.
+
+Coordinates are user units (pixels at 100 %); numbers are written rounded to 0.1 so the output
+never depends on float noise. Text is real ``<text>`` (searchable, selectable), and every
+drawing has a ``<title>`` and ``<desc>`` for screen readers.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+from rnnquiz.errors import RnnquizError
+
+FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
+CHAR = 0.6  # a monospace character's width in ems (DejaVu Sans Mono, Menlo, Consolas)
+
+
+class FigureError(RnnquizError, ValueError):
+    """A figure that cannot be drawn for this input (the message says why)."""
+
+
+def num(v) -> str:
+    """A coordinate as written in the file: at most one decimal, never '-0'."""
+    text = f"{round(float(v), 1):.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def text_width(text: str, size: float) -> float:
+    """The width of ``text`` set in the monospace label font at ``size``."""
+    return len(text) * CHAR * size
+
+
+class Style:
+    """How one kind of line is drawn: colour, width and dash (so grey print tells them apart)."""
+
+    __slots__ = ("colour", "width", "dash", "name")
+
+    def __init__(self, name, colour, width, dash=None):
+        self.name, self.colour, self.width, self.dash = name, colour, width, dash
+
+    def attrs(self) -> dict:
+        out = {"stroke": self.colour, "stroke-width": num(self.width)}
+        if self.dash:
+            out["stroke-dasharray"] = self.dash
+        return out
+
+
+class Drawing:
+    """An SVG document built element by element; ``text()`` returns the finished file."""
+
+    def __init__(self, width, height, title: str, desc: str):
+        self.width, self.height = width, height
+        self.title, self.desc = title, desc
+        self.parts = []
+        self.markers = {}
+
+    def _element(self, tag, attrs, content=None):
+        items = "".join(f" {k}={quoteattr(str(v))}" for k, v in attrs.items() if v is not None)
+        if content is None:
+            self.parts.append(f"<{tag}{items}/>")
+        else:
+            self.parts.append(f"<{tag}{items}>{content}</{tag}>")
+
+    def _marker(self, colour) -> str:
+        key = f"arrow-{colour.lstrip('#')}"
+        self.markers[key] = colour
+        return f"url(#{key})"
+
+    def line(self, x1, y1, x2, y2, style, *, arrow=True, cls=None):
+        attrs = {"x1": num(x1), "y1": num(y1), "x2": num(x2), "y2": num(y2), "class": cls}
+        attrs.update(style.attrs())
+        if arrow:
+            attrs["marker-end"] = self._marker(style.colour)
+        self._element("line", attrs)
+
+    def path(self, d, style, *, arrow=True, fill="none", cls=None):
+        attrs = {"d": d, "fill": fill, "class": cls}
+        attrs.update(style.attrs())
+        if arrow:
+            attrs["marker-end"] = self._marker(style.colour)
+        self._element("path", attrs)
+
+    def polyline(self, points, style, *, arrow=True, cls=None):
+        d = "M " + " L ".join(f"{num(x)} {num(y)}" for x, y in points)
+        self.path(d, style, arrow=arrow, cls=cls)
+
+    def rect(self, x, y, w, h, *, fill="white", stroke="#333333", width=1.5, dash=None,
+             rx=6, cls=None):
+        self._element("rect", {"x": num(x), "y": num(y), "width": num(w), "height": num(h),
+                               "rx": num(rx), "fill": fill, "stroke": stroke,
+                               "stroke-width": num(width), "stroke-dasharray": dash,
+                               "class": cls})
+
+    def circle(self, cx, cy, r, *, fill="white", stroke="#333333", width=1.5, cls=None):
+        self._element("circle", {"cx": num(cx), "cy": num(cy), "r": num(r), "fill": fill,
+                                 "stroke": stroke, "stroke-width": num(width), "class": cls})
+
+    def text(self, x, y, content, *, size=12, anchor="middle", colour="#222222", mono=False,
+             weight=None, halo=False, cls=None, italic=False):
+        """One line of real text; ``halo`` paints a white outline so it reads over lines."""
+        attrs = {"x": num(x), "y": num(y), "font-size": num(size), "text-anchor": anchor,
+                 "font-family": MONO if mono else FONT, "fill": colour,
+                 "font-weight": weight, "font-style": "italic" if italic else None,
+                 "class": cls}
+        if halo:
+            attrs.update({"stroke": "white", "stroke-width": "4", "paint-order": "stroke",
+                          "stroke-linejoin": "round"})
+        self._element("text", attrs, escape(str(content)))
+
+    def label(self, x, y, lines, *, size=11, anchor="middle", colour="#222222", cls=None):
+        """A stacked label (name above shape), centred on ``y`` as a block."""
+        top = y - (len(lines) - 1) * size * 1.15 / 2 + size * 0.35
+        for k, line in enumerate(lines):
+            self.text(x, top + k * size * 1.15, line, size=size, anchor=anchor, colour=colour,
+                      mono=True, halo=True, cls=cls)
+
+    def text_file(self) -> str:
+        w, h = num(self.width), num(self.height)
+        head = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+            f'viewBox="0 0 {w} {h}" role="img" aria-labelledby="title desc">',
+            f'<title id="title">{escape(self.title)}</title>',
+            f'<desc id="desc">{escape(self.desc)}</desc>',
+        ]
+        if self.markers:
+            head.append("<defs>")
+            for key in sorted(self.markers):
+                head.append(
+                    f'<marker id="{key}" viewBox="0 0 10 10" refX="9" refY="5" '
+                    'markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" '
+                    'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
+                    f'fill="{self.markers[key]}"/></marker>')
+            head.append("</defs>")
+        head.append(f'<rect width="{w}" height="{h}" fill="white"/>')
+        return "\n".join(head + self.parts + ["</svg>"]) + "\n"
