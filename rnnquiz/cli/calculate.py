@@ -68,7 +68,10 @@ def count_output(result, *, explain=False, diagram=False) -> str:
 
 def _verify(net):
     from rnnquiz.verification import verify
-    return verify(net)
+    try:
+        return verify(net)
+    except NetworkError as e:  # a size the NumPy witness cannot hold
+        raise bad_parameter(e) from None
 
 
 def verified_line(v) -> str:
