@@ -72,6 +72,9 @@ def load_yaml(text: str, label: str):
         mark = e.mark
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
         raise DataFileError(f"{label}{where}: {e.reason}") from None
+    except ValueError as e:  # a value the constructor cannot build: 2020-13-45, 5,000 digits
+        reason = str(e).split(";")[0]
+        raise DataFileError(f"{label}: YAML value error: {reason}") from None
     finally:
         loader.dispose()
 

@@ -19,6 +19,17 @@ class Report:
         self.seeds = seeds
 
 
+def _clashes_with_shipped(templates) -> list:
+    """An id also used by a shipped template: practice and export would refuse the folder."""
+    from rnnquiz.resources import problems_dir
+
+    shipped, _ = load_templates([problems_dir()])
+    where = {t.id: t.source for t in shipped}
+    return [f"{t.source}: template id {t.id!r} is also defined in {where[t.id]} (a shipped "
+            "template); practice and export would refuse it" for t in templates
+            if t.id in where and os.path.realpath(t.source) != os.path.realpath(where[t.id])]
+
+
 def validate_paths(paths, seeds: int = 50) -> Report:
     """Check every YAML file under ``paths``; each template is rendered with seeds 0..seeds-1
     and the first failing seed of a template is reported."""
@@ -26,6 +37,7 @@ def validate_paths(paths, seeds: int = 50) -> Report:
     files = yaml_files([p for p in paths if os.path.exists(p)])
     templates, schema_errors = load_templates(files)
     errors += schema_errors
+    errors += _clashes_with_shipped(templates)
     for template in templates:
         for seed in range(seeds):
             try:
