@@ -2,6 +2,8 @@
 
 Counts and shapes come from a model built to the problem's description, unrolled figures from
 running it (its states and its measured multiply-adds), forward values from its forward pass.
+Every check takes bounded time and memory whatever the template's sizes and T (see
+``_over_time``).
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def _over_time(net, measure) -> int:
         raise _Disagreement(f"the NumPy model's figure does not grow by the same amount each "
                             f"step ({a}, {b}, {c} at T = 2, 3, 4)")
     return a + (net.T - SHORT[0]) * (b - a)
+
+
 def check(net, ask: dict, solved) -> list:
     """The differences between the engine's answer and the model's (empty when they agree)."""
     try:

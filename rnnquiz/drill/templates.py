@@ -122,7 +122,7 @@ def _check_param(name, spec, where, errors):
         if name == "proj_size":
             ok_zero = ok
             def ok(v):  # noqa: E306 - proj_size 0 means no projection
-                return v == 0 or ok_zero(v)
+                return (type(v) is int and v == 0) or ok_zero(v)
     elif kind == "bool":
         def ok(v):
             return isinstance(v, bool)
