@@ -44,7 +44,8 @@ def parse_fast(args):
         else:
             return None
         if name in _INTS:
-            if not (value.isascii() and value.isdigit()) or int(value) < 1:
+            # Longer than any valid size (10^100): click says why.
+            if not (value.isascii() and value.isdigit()) or len(value) > 101 or int(value) < 1:
                 return None
             values[_INTS[name]] = int(value)
         else:

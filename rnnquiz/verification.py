@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnquiz.calculator.rules import count
-from rnnquiz.errors import VerificationError
+from rnnquiz.calculator.rules import count, described
+from rnnquiz.description.network import integer, shown
+from rnnquiz.errors import NetworkError, VerificationError
 from rnnquiz.witness import build_model
 
 # Above this many parameters the weights are not allocated: shapes and counts are still checked
@@ -13,6 +14,10 @@ from rnnquiz.witness import build_model
 FORWARD_LIMIT = 2_000_000
 # The forward check runs at most this many steps (T itself can be any size).
 FORWARD_STEPS = 100
+# The witness holds every tensor as a NumPy array (a placeholder when too large to allocate),
+# and NumPy arrays have fewer than 2^63 elements: the largest, (4n, 2n), fits with n = 10^9.
+MAX_WITNESS_SIZE = 10**9
+MAX_BATCH = 1024
 
 
 class Verification:
@@ -78,7 +83,18 @@ def verify(net, *, run_forward: bool = True, seed: int = 0, batch: int = 2) -> V
     parameters, also allocates real weights and runs xs (T, batch, m) forward (T = net.T, or 3
     when not given, at most FORWARD_STEPS), checking the output is (T, batch, p) (or
     (T, batch, D*n)) and finite.
+
+    m, n and p must be at most MAX_WITNESS_SIZE, ``batch`` from 1 to MAX_BATCH, ``seed`` a
+    non-negative integer; anything else raises NetworkError naming it.
     """
+    described(net)
+    batch = integer("batch", batch, high=MAX_BATCH)
+    seed = integer("seed", seed, low=0)
+    for field in ("m", "n", "p"):
+        value = getattr(net, field)
+        if value is not None and value > MAX_WITNESS_SIZE:
+            raise NetworkError(field, f"at most {MAX_WITNESS_SIZE:,} for the NumPy witness to "
+                                      f"check, got {shown(value)} (counting has no such limit)")
     result = Verification(net)
     engine = count(net)
     _compare_tensors(result, engine.tensors, build_model(net, allocate=False))

@@ -1,9 +1,9 @@
 """Inverse problems: a total is given, one size (m, n or p) is wanted.
 
-The total grows strictly with each of m, n and p, so an exact integer search over the rules
-engine finds the one answer or proves there is none, for any convention and any size. The
-total is a polynomial of degree at most 2 in the unknown; its coefficients are read off the
-engine (three evaluations) so the worked solution can state the equation.
+The total grows strictly with each of m, n and p, and is a polynomial of degree at most 2 in
+the unknown; its coefficients are read off the engine (three evaluations), the quadratic
+formula in exact integers gives the candidate, and the engine confirms it (or its neighbour
+proves there is no answer). The work does not grow with the size of the answer.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from math import isqrt
 
 from rnnquiz.calculator.rules import count
-from rnnquiz.description.network import Network
+from rnnquiz.description.network import MAX_SIZE, Network, integer
 from rnnquiz.errors import NetworkError, NoSolutionError
 
 UNKNOWNS = ("m", "n", "p")
@@ -65,8 +65,7 @@ def solve(unknown: str, total: int, **known) -> Solution:
     """
     if unknown not in UNKNOWNS:
         raise NetworkError("unknown", f"must be one of m, n, p, got {unknown!r}")
-    if isinstance(total, bool) or not isinstance(total, int) or total < 1:
-        raise NetworkError("total", f"must be a positive integer, got {total!r}")
+    total = integer("total", total)
     known = dict(known)
     known.pop(unknown, None)
     for size in UNKNOWNS:
@@ -93,21 +92,59 @@ def solve(unknown: str, total: int, **known) -> Solution:
         raise NoSolutionError(
             f"no positive integer {unknown} gives {total:,} parameters: "
             f"the smallest, {unknown} = {lo:,}, already gives {values[0]:,}")
-    hi = lo
-    while total_at(hi) < total:
-        hi *= 2
-    while lo < hi:  # smallest x with total_at(x) >= total
-        mid = (lo + hi) // 2
-        if total_at(mid) < total:
-            lo = mid + 1
-        else:
-            hi = mid
+    if total_at(MAX_SIZE) < total:
+        raise NoSolutionError(
+            f"no {unknown} up to 10^100 (the largest size rnnquiz describes) gives {total:,} "
+            "parameters")
+    guess = min(_root(coefficients, total, lo), MAX_SIZE)
+    lo = _smallest_reaching(total_at, total, lo, guess)
     if total_at(lo) != total:
         raise NoSolutionError(
             f"no positive integer {unknown} gives {total:,} parameters: "
             f"{unknown} = {lo - 1:,} gives {total_at(lo - 1):,} and {unknown} = {lo:,} "
             f"gives {total_at(lo):,}")
     return Solution(unknown, lo, total, build(lo), coefficients)
+
+
+def _root(coefficients, total: int, lo: int) -> int:
+    """The x >= lo where a x² + b x + c first reaches ``total``, by the quadratic formula in
+    exact integers (a guess: the engine confirms it)."""
+    a, b, c = coefficients
+    if a > 0:
+        disc = b * b + 4 * a * (total - c)
+        x = (isqrt(max(disc, 0)) - b) // (2 * a)
+    elif b > 0:
+        x = (total - c) // b
+    else:
+        x = lo
+    return max(x, lo)
+
+
+def _smallest_reaching(total_at, total: int, lo: int, guess: int) -> int:
+    """The smallest x >= lo with total_at(x) >= total (total_at grows strictly).
+
+    Starts from ``guess`` and steps to the answer; a guess that is off by more than a few steps
+    (which an exact polynomial never is) falls back to a search by bisection, so the count
+    is evaluated a handful of times, never once per unit of x.
+    """
+    x = guess
+    for _ in range(4):
+        if total_at(x) < total:
+            x += 1
+        elif x > lo and total_at(x - 1) >= total:
+            x -= 1
+        else:
+            return x
+    hi = max(lo, guess)
+    while total_at(hi) < total:  # total_at(MAX_SIZE) >= total: checked by the caller
+        hi = min(2 * hi, MAX_SIZE)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if total_at(mid) < total:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def quadratic_steps(solution: Solution) -> list:

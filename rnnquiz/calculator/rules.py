@@ -7,7 +7,8 @@ checks it independently.
 
 from __future__ import annotations
 
-from rnnquiz.description.network import Network
+from rnnquiz.description.network import Network, shown
+from rnnquiz.errors import NetworkError
 
 # Gate blocks in each convention's own order, with the letter its documentation uses.
 GATE_ORDER = {
@@ -306,6 +307,7 @@ _BUILDERS = {
 
 def tensors(net: Network) -> list:
     """The network's parameter tensors, in the convention's order and vocabulary."""
+    described(net)
     layer_fn, head_fn = _BUILDERS[net.convention]
     directions = ("fwd", "bwd") if net.bidirectional else (None,)
     out = []
@@ -337,8 +339,17 @@ def _unrolled(net: Network, without_bias: int, head_weights: int, total: int) ->
     return u
 
 
+def described(net) -> Network:
+    """``net`` itself when it is a Network; else NetworkError (not an AttributeError later)."""
+    if not isinstance(net, Network):
+        raise NetworkError("network", f"expected a Network description, got {shown(net)} "
+                                      "(build one with rnnquiz.Network(m=..., n=...))")
+    return net
+
+
 def count(net: Network) -> Count:
     """Count the network's parameters: tensors for its bias setting, totals for both."""
+    described(net)
     listed = tensors(net)
     if net.bias:
         with_bias = _sum(listed)

@@ -92,7 +92,10 @@ def _draw(path, net, grid, last_output):
 
 def _verify(net):
     from rnnquiz.verification import verify
-    return verify(net)
+    try:
+        return verify(net)
+    except NetworkError as e:  # a size the NumPy witness cannot hold
+        raise bad_parameter(e) from None
 
 
 def verified_line(v) -> str:

@@ -9,9 +9,25 @@ from rnnquiz.errors import NetworkError
 
 
 class Integers(click.IntRange):
-    """click.IntRange whose error says 'is not a valid integer' (not 'integer range')."""
+    """click.IntRange whose error says 'is not a valid integer' (not 'integer range').
+
+    Only ASCII digits (with an optional sign) are read: Python's int() would also take '١٠'
+    (Arabic-Indic digits) or '1_000', which the fast path of ``rnnquiz count`` does not.
+    """
 
     name = "integer"
+    max_digits = 4000  # Python itself refuses to convert more than 4,300 digits
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            text = value.strip()
+            digits = text[1:] if text[:1] in ("+", "-") else text
+            if not (digits.isascii() and digits.isdigit()):
+                shown = value if len(value) <= 40 else value[:37] + "..."
+                self.fail(f"{shown!r} is not a valid integer (ASCII digits 0-9 only)", param, ctx)
+            if len(digits) > self.max_digits:
+                self.fail(f"a {len(digits):,}-digit number is too large", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 POSITIVE = Integers(min=1)

@@ -13,6 +13,11 @@ CONVENTIONS = ("textbook", "pytorch", "keras")
 LAYOUTS = ("out-in", "in-out")
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 NATIVE_LAYOUT = {"textbook": "out-in", "pytorch": "out-in", "keras": "in-out"}
+# The rules engine lists every tensor of every layer, so the depth is bounded. Sizes and T only
+# enter exact closed forms; their bound keeps every figure printable (Python refuses to print
+# integers of more than 4,300 digits, and a count is a product of two sizes).
+MAX_LAYERS = 1000
+MAX_SIZE = 10**100
 
 _FIELDS = (
     "m", "n", "p", "T", "cell", "layers", "bidirectional", "bias", "convention",
@@ -20,14 +25,37 @@ _FIELDS = (
 )
 
 
-def _positive(field: str, value, *, optional: bool = False):
+def shown(value) -> str:
+    """A value for an error message: short even when it is an integer of a million digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"a {'negative ' if value < 0 else ''}number of about " \
+               f"{int(value.bit_length() * 0.30103) + 1:,} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def integer(field: str, value, *, low: int = 1, high: int | None = None) -> int:
+    """``value`` as a plain int in [low, high]: any integral number (NumPy's too), never a bool.
+
+    Raises NetworkError naming ``field``; ``high`` None means no upper bound.
+    """
+    kind = "a positive integer" if low == 1 else f"an integer of at least {low}"
+    index = getattr(type(value), "__index__", None)
+    if isinstance(value, bool) or index is None:
+        raise NetworkError(field, f"must be {kind}, got {shown(value)}")
+    value = int(index(value))
+    if value < low:
+        raise NetworkError(field, f"must be {kind}, got {shown(value)}")
+    if high is not None and value > high:
+        limit = "10^100" if high == MAX_SIZE else f"{high:,}"
+        raise NetworkError(field, f"must be at most {limit}, got {shown(value)}")
+    return value
+
+
+def _positive(field: str, value, *, optional: bool = False, high: int | None = None):
     if value is None and optional:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise NetworkError(field, f"must be a positive integer, got {value!r}")
-    if value < 1:
-        raise NetworkError(field, f"must be a positive integer, got {value}")
-    return value
+    return integer(field, value, high=high)
 
 
 def _choice(field: str, value, choices) -> str:
@@ -47,8 +75,10 @@ class Network:
     """An RNN described the way an exam (or a framework) describes it.
 
     m input size, n hidden size, p output size (None: no output layer), T sequence length
-    (None: not given; it never changes a count), cell ``rnn|lstm|gru``, ``layers`` stacked
-    layers, ``bidirectional`` (D = 2), ``bias`` (B), ``convention`` ``textbook|pytorch|keras``,
+    (None: not given; it never changes a count), each a positive integer up to MAX_SIZE (an
+    ``int`` or any integral number such as ``numpy.int64``; never a bool), cell
+    ``rnn|lstm|gru``, ``layers`` stacked layers (1 to MAX_LAYERS), ``bidirectional`` (D = 2),
+    ``bias`` (B), ``convention`` ``textbook|pytorch|keras``,
     ``reset_after`` (Keras GRU only), ``proj_size`` r (PyTorch LSTM only, 0 < r < n; 0 = none)
     and ``layout`` (``out-in``: W_xh is (n, m); ``in-out``: (m, n); None = the convention's own).
 
@@ -73,13 +103,13 @@ class Network:
         layout: str | None = None,
     ):
         s = object.__setattr__
-        s(self, "m", _positive("m", m))
-        s(self, "n", _positive("n", n))
-        s(self, "p", _positive("p", p, optional=True))
-        s(self, "T", _positive("T", T, optional=True))
+        s(self, "m", _positive("m", m, high=MAX_SIZE))
+        s(self, "n", _positive("n", n, high=MAX_SIZE))
+        s(self, "p", _positive("p", p, optional=True, high=MAX_SIZE))
+        s(self, "T", _positive("T", T, optional=True, high=MAX_SIZE))
         cell = _choice("cell", cell, CELLS)
         s(self, "cell", cell)
-        s(self, "layers", _positive("layers", layers))
+        s(self, "layers", _positive("layers", layers, high=MAX_LAYERS))
         s(self, "bidirectional", _flag("bidirectional", bidirectional))
         s(self, "bias", _flag("bias", bias))
         convention = _choice("convention", convention, CONVENTIONS)
@@ -87,17 +117,19 @@ class Network:
         s(self, "reset_after", _flag("reset_after", reset_after))
         if proj_size is None:
             proj_size = 0
-        if isinstance(proj_size, bool) or not isinstance(proj_size, int) or proj_size < 0:
-            raise NetworkError("proj_size", f"must be a non-negative integer, got {proj_size!r}")
+        index = getattr(type(proj_size), "__index__", None)
+        if isinstance(proj_size, bool) or index is None or index(proj_size) < 0:
+            raise NetworkError("proj_size", f"must be a non-negative integer, got "
+                                            f"{shown(proj_size)}")
+        proj_size = int(index(proj_size))
         if proj_size:
             if convention != "pytorch" or cell != "lstm":
                 raise NetworkError(
                     "proj_size", "applies only to a PyTorch LSTM (--cell lstm --convention pytorch)"
                 )
-            if proj_size >= n:
-                raise NetworkError(
-                    "proj_size", f"must be smaller than the hidden size n = {n}, got {proj_size}"
-                )
+            if proj_size >= self.n:
+                raise NetworkError("proj_size", f"must be smaller than the hidden size "
+                                                f"n = {self.n}, got {shown(proj_size)}")
         s(self, "proj_size", proj_size)
         if layout is not None:
             layout = _choice("layout", layout, LAYOUTS)

@@ -2,6 +2,8 @@
 
 Counts and shapes come from a model built to the problem's description, unrolled figures from
 running it (its states and its measured multiply-adds), forward values from its forward pass.
+Every check takes bounded time and memory whatever the template's sizes and T (see
+``_over_time``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,21 @@ from rnnquiz.verification import FORWARD_LIMIT
 from rnnquiz.witness import Model, build_model
 
 SMALL = 2  # sizes of the stand-in network when the real one is too large to run
+# A check runs the model over at most this many cell-steps (T x layers x directions) and
+# multiply-adds (T x parameters); beyond, it runs the real sizes over T = 2, 3 and 4 and
+# extends the measured figure to T (see _over_time). Templates allow T up to 10^6.
+STEP_LIMIT = 2_000
+WORK_LIMIT = 20_000_000
+SHORT = (2, 3, 4)
+
+
+class _Disagreement(Exception):
+    """The model's own measurements do not fit together (reported as a difference)."""
+
+
+def _too_large(net) -> bool:
+    """True when the network's weights are too many to allocate and run."""
+    return build_model(net, allocate=False).count() > FORWARD_LIMIT
 
 
 def _runnable(net):
@@ -19,8 +36,7 @@ def _runnable(net):
 
     Time-related figures (steps, applications, states) do not depend on the sizes.
     """
-    model = build_model(net, allocate=False)
-    if model.count() <= FORWARD_LIMIT and (net.T or 1) <= 1000:
+    if not _too_large(net):
         return net
     return net.replace(m=SMALL, n=SMALL + 1, p=SMALL if net.p else None,
                        proj_size=SMALL if net.proj_size else 0)
@@ -34,8 +50,33 @@ def _run(net, with_head=True):
     return model, out
 
 
+def _over_time(net, measure) -> int:
+    """``measure(net)``, a figure of the model run over net.T steps, in bounded time and memory.
+
+    When T steps are affordable the model runs them all. Otherwise it runs T = 2, 3 and 4: every
+    figure checked this way (steps, states, values kept, multiply-adds) grows by the same amount
+    at each step, which the three runs must confirm, and the figure at T follows exactly.
+    """
+    layers_directions = net.layers * net.directions
+    work = net.T * build_model(net, allocate=False).count()
+    if net.T * layers_directions <= STEP_LIMIT and work <= WORK_LIMIT:
+        return measure(net)
+    a, b, c = (measure(net.replace(T=t)) for t in SHORT)
+    if b - a != c - b:
+        raise _Disagreement(f"the NumPy model's figure does not grow by the same amount each "
+                            f"step ({a}, {b}, {c} at T = 2, 3, 4)")
+    return a + (net.T - SHORT[0]) * (b - a)
+
+
 def check(net, ask: dict, solved) -> list:
     """The differences between the engine's answer and the model's (empty when they agree)."""
+    try:
+        return _check(net, ask, solved)
+    except _Disagreement as e:
+        return [f"{ask['quantity']}: {e}"]
+
+
+def _check(net, ask: dict, solved) -> list:
     q = ask["quantity"]
     value = solved.value
     if q in ("shape", "parameters"):
@@ -65,20 +106,27 @@ def check(net, ask: dict, solved) -> list:
                   for a in ("tanh", "sigmoid", "relu")}
         got = len(counts) > 1
     elif q in ("steps", "recurrent_applications", "hidden_states"):
-        model, hs = _run(_runnable(net), with_head=False)
-        got = hs.shape[0]
-        if q == "hidden_states":
+        h0 = 1 if ask.get("include_h0", True) else 0
+
+        def measure(small):
+            model, hs = _run(small, with_head=False)
+            if q != "hidden_states":
+                return hs.shape[0]
             layers, directions = model.layers_and_directions()
-            h0 = 1 if ask.get("include_h0", True) else 0
-            got = (got + h0) * layers * directions
+            return (hs.shape[0] + h0) * layers * directions
+        got = _over_time(_runnable(net), measure)
     elif q == "multiply_adds":
-        if _runnable(net) != net:
+        if _too_large(net):
             return []  # too large to run; the count itself is checked by the 'total' path
         last = ask.get("output", "every") == "last"
-        model, _ = _run(net, with_head=not last)
-        got = model.macs()
-        if last and model.head:
-            got += model.head[0][1].size
+
+        def measure(small):
+            model, _ = _run(small, with_head=not last)
+            macs = model.macs()
+            if last and model.head:
+                macs += model.head[0][1].size
+            return macs
+        got = _over_time(net, measure)
     elif q == "forward":
         info = solved.steps
         w = info["weights"]
@@ -117,21 +165,26 @@ def check(net, ask: dict, solved) -> list:
             return [f"gradient factor: answer {value}, NumPy BPTT {got_exact!r}"]
         return []
     elif q == "stored_values":
-        small = _runnable(net)
-        model = build_model(small, rng=np.random.default_rng(0))
-        _, cache = model.forward_cache(np.zeros((small.T, 1, small.m)))
-        got = 0
-        for _, _, caches in cache["record"]:
-            got += sum(c[0].size for c in caches) + caches[-1][0].shape[-1]  # h_0..h_T
-            if small.cell == "lstm":
-                got += sum(c[1].size for c in caches) + small.n  # c_0..c_T
-        if small != net:
-            return []  # the stand-in has other sizes; the count was checked by the engine
+        if _too_large(net):
+            return []  # a stand-in would have other sizes; the count was checked by the engine
+
+        def measure(small):
+            model = build_model(small, rng=np.random.default_rng(0))
+            _, cache = model.forward_cache(np.zeros((small.T, 1, small.m)))
+            kept = 0
+            for _, _, caches in cache["record"]:
+                kept += sum(c[0].size for c in caches) + caches[-1][0].shape[-1]  # h_0..h_T
+                if small.cell == "lstm":
+                    kept += sum(c[1].size for c in caches) + small.n  # c_0..c_T
+            return kept
+        got = _over_time(net, measure)
     elif q == "gradient_terms":
-        model, _ = _run(_runnable(net))
-        ys, cache = model.forward_cache(np.ones((net.T, 1, model.m)))
-        model.backward(cache, np.ones_like(ys))
-        got = cache["steps"][0]["dxp"].shape[0]  # one per-step term per use of the weights
+        def measure(small):
+            model = build_model(small, rng=np.random.default_rng(0))
+            ys, cache = model.forward_cache(np.ones((small.T, 1, small.m)))
+            model.backward(cache, np.ones_like(ys))
+            return cache["steps"][0]["dxp"].shape[0]  # one per-step term per use of weights
+        got = _over_time(_runnable(net), measure)
     else:
         return [f"no NumPy check for quantity {q}"]
     if got != value:

@@ -1,7 +1,8 @@
 """Find, load and validate problem templates (YAML files of wording and parameter ranges).
 
-Templates are data, never code: YAML is read with the safe loader from the open file (so syntax
-errors carry line and column), the schema is declared once below, placeholders may only name
+Templates are data, never code: YAML is read with a bounded safe loader (``rnnquiz.datafiles``:
+regular files only, at most 1 MiB, aliases and nesting bounded; syntax errors carry line and
+column), the schema is declared once below, placeholders may only name
 the template's values, and every range is bounded so a hostile file cannot make generation hang
 or exhaust memory. Every error names the file and the field::
 
@@ -16,12 +17,10 @@ import re
 import string
 from pathlib import Path
 
-import yaml
-
+from rnnquiz.datafiles import MAX_FILE_BYTES, DataFileError, load_yaml, read_text
 from rnnquiz.description.network import CELLS, CONVENTIONS, LAYOUTS
 from rnnquiz.errors import RnnquizError
 
-MAX_FILE_BYTES = 1 << 20
 MAX_TEMPLATES_PER_FILE = 500
 MAX_TEXT = 2000
 MAX_CHOICES = 100
@@ -63,7 +62,7 @@ DERIVED = ("total", "total_with_bias", "total_without_bias", "W_xh", "W_hh", "W_
 TEMPLATE_KEYS = {"id", "skill", "title", "difficulty", "params", "distinct", "question",
                  "hints", "ask"}
 REQUIRED_KEYS = ("id", "skill", "title", "params", "question", "ask")
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # used with fullmatch: "$" takes "x\n"
 
 
 class TemplateError(RnnquizError):
@@ -115,6 +114,11 @@ def same_as(spec):
     return spec.get("same_as") if isinstance(spec, dict) else None
 
 
+def _is_int(value, low: int, high: int) -> bool:
+    """True for an int in [low, high]; False for a bool (True == 1) or a float (2.0 == 2)."""
+    return type(value) is int and low <= value <= high
+
+
 def _got(value) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
@@ -128,7 +132,7 @@ def _check_param(name, spec, where, errors):
         if name == "proj_size":
             ok_zero = ok
             def ok(v):  # noqa: E306 - proj_size 0 means no projection
-                return v == 0 or ok_zero(v)
+                return (type(v) is int and v == 0) or ok_zero(v)
     elif kind == "bool":
         def ok(v):
             return isinstance(v, bool)
@@ -200,7 +204,7 @@ def _check_ask(ask, where, errors):
         errors.append(f"{where}: expected a mapping with a quantity, got {_got(ask)}")
         return
     quantity = ask.get("quantity")
-    if quantity not in QUANTITIES:
+    if not isinstance(quantity, str) or quantity not in QUANTITIES:
         errors.append(f"{where}.quantity: expected one of {', '.join(QUANTITIES)}, "
                       f"got {_got(quantity)}")
         return
@@ -223,7 +227,7 @@ def _check_ask(ask, where, errors):
     if quantity == "forward" and ask.get("of") not in FORWARD_VALUES:
         errors.append(f"{where}.of: expected one of {', '.join(FORWARD_VALUES)}, "
                       f"got {_got(ask.get('of'))}")
-    if "decimals" in ask and ask["decimals"] not in range(1, 7):
+    if "decimals" in ask and not _is_int(ask["decimals"], 1, 6):
         errors.append(f"{where}.decimals: expected an integer from 1 to 6, "
                       f"got {_got(ask['decimals'])}")
     for flag in ("bias", "include_h0", "h0"):
@@ -246,12 +250,12 @@ def check_template(data, where: str) -> list:
         if key not in data:
             errors.append(f"{where}: missing required key {key}")
     for key in ("id", "skill"):
-        if key in data and not (isinstance(data[key], str) and ID_PATTERN.match(data[key])):
+        if key in data and not (isinstance(data[key], str) and ID_PATTERN.fullmatch(data[key])):
             errors.append(f"{where}.{key}: expected lowercase letters, digits and dashes, "
                           f"got {_got(data[key])}")
     if "title" in data and not (isinstance(data["title"], str) and data["title"].strip()):
         errors.append(f"{where}.title: expected non-empty text, got {_got(data['title'])}")
-    if "difficulty" in data and data["difficulty"] not in (1, 2, 3):
+    if "difficulty" in data and not _is_int(data["difficulty"], 1, 3):
         errors.append(f"{where}.difficulty: expected 1, 2 or 3, got {_got(data['difficulty'])}")
     params = data.get("params", {})
     if not isinstance(params, dict):
@@ -275,7 +279,8 @@ def check_template(data, where: str) -> list:
         else:
             _check_param(name, spec, f"{where}.params.{name}", errors)
     distinct = data.get("distinct", [])
-    if not isinstance(distinct, list) or not all(d in params for d in distinct):
+    if not isinstance(distinct, list) or not all(isinstance(d, str) and d in params
+                                                 for d in distinct):
         errors.append(f"{where}.distinct: expected a list of this template's parameters, "
                       f"got {_got(distinct)}")
     allowed = set(params) | set(DERIVED)
@@ -294,24 +299,11 @@ def check_template(data, where: str) -> list:
 
 def load_file(path) -> tuple:
     """(templates, errors) of one YAML file; the errors name the file and the field."""
-    path = Path(path)
     label = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return [], [f"{label}: file too large ({size:,} bytes; at most {MAX_FILE_BYTES:,})"]
-        with path.open("r", encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        return [], [f"{label}{where}: YAML syntax error: {e.problem or e.context}"]
-    except yaml.YAMLError as e:
-        return [], [f"{label}: YAML error: {e}"]
-    except UnicodeDecodeError:
-        return [], [f"{label}: not UTF-8 text"]
-    except OSError as e:
-        return [], [f"{label}: cannot read: {e.strerror or e}"]
+        data = load_yaml(read_text(path, MAX_FILE_BYTES), label)
+    except DataFileError as e:
+        return [], [str(e)]
     if not isinstance(data, dict) or not isinstance(data.get("templates"), list):
         return [], [f"{label}: expected a mapping with a list under 'templates'"]
     if set(data) - {"templates"}:

@@ -37,6 +37,17 @@ def _first_fault(template, seeds) -> str | None:
     return None
 
 
+def _clashes_with_shipped(templates) -> list:
+    """An id also used by a shipped template: practice and export would refuse the folder."""
+    from rnnquiz.resources import problems_dir
+
+    shipped, _ = load_templates([problems_dir()])
+    where = {t.id: t.source for t in shipped}
+    return [f"{t.source}: template id {t.id!r} is also defined in {where[t.id]} (a shipped "
+            "template); practice and export would refuse it" for t in templates
+            if t.id in where and os.path.realpath(t.source) != os.path.realpath(where[t.id])]
+
+
 def validate_paths(paths, seeds: int = 50) -> Report:
     """Check every YAML file under ``paths``; each template is rendered with seeds 0..seeds-1
     and the first failing seed of a template is reported."""
@@ -46,6 +57,7 @@ def validate_paths(paths, seeds: int = 50) -> Report:
     errors += schema_errors
     warnings = [f"{t.source}: {t.id}: no hint (a student who types hint is told 'This "
                 "problem has no hint')" for t in templates if not t.hints]
+    errors += _clashes_with_shipped(templates)
     for template in templates:
         fault = _first_fault(template, seeds)
         if fault:

@@ -28,10 +28,12 @@ def _maker(rng, dtype, allocate, scale):
     """A function shape -> array: random uniform(-scale, scale), or a zero-stride placeholder.
 
     The placeholder (``allocate=False``) has the right shape and size but occupies one scalar,
-    so a network with 10^10 weights can be counted without allocating them.
+    so a network with 10^10 weights can be counted without allocating them. It is one byte
+    wide: NumPy refuses an array whose nominal bytes pass 2^63, and a (4n, 2n) tensor with
+    n = 10^9 has 8·10^18 elements.
     """
     if not allocate:
-        zero = np.zeros((), dtype=dtype)
+        zero = np.zeros((), dtype=np.uint8)
         return lambda shape: np.broadcast_to(zero, shape)
     return lambda shape: rng.uniform(-scale, scale, size=shape).astype(dtype, copy=False)
 

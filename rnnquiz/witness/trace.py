@@ -32,23 +32,38 @@ KEYS = {"W_xh", "W_hh", "W_hy", "b_h", "b_y", "activation", "output_activation",
         "targets", "h0"}
 MAX_SIZE = 64
 MAX_T = 1000
+# A trace prints every value of every step; T = 1000 with 64-wide layers forward is about
+# 525,000 numbers, and --backward adds n·(n + m) a step (8.2 million there: 270 MB of JSON).
+MAX_VALUES = 600_000
 
 
 class TraceError(RnnquizError):
     """A network description that does not fit together; the message names the tensor."""
 
 
+def _short(value) -> str:
+    """repr for an error message, at most a line (an input may be a megabyte of numbers)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer of more than 4,300 digits
+        return "a number too long to show"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _matrix(spec, name, rows=None, cols=None, *, what=""):
     value = spec.get(name)
     try:
         array = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TraceError(f"{name}: expected a list of rows of numbers, got {value!r}") from None
+    except OverflowError:
+        raise TraceError(f"{name}: a number is too large for a float64") from None
+    except (TypeError, ValueError, RecursionError):
+        raise TraceError(f"{name}: expected a list of rows of numbers, got "
+                         f"{_short(value)}") from None
     if array.ndim == 1 and rows == 1:
         array = array[None, :]
     if array.ndim != 2 or 0 in array.shape:
         raise TraceError(f"{name}: expected a matrix (a list of rows of numbers), got "
-                         f"{value!r}")
+                         f"{_short(value)}")
     if not np.all(np.isfinite(array)):
         raise TraceError(f"{name}: every entry must be a finite number")
     expected = (rows if rows is not None else array.shape[0],
@@ -62,8 +77,10 @@ def _vector(spec, name, size, what):
     value = spec.get(name)
     try:
         array = np.array(value, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        raise TraceError(f"{name}: expected a list of numbers, got {value!r}") from None
+    except OverflowError:
+        raise TraceError(f"{name}: a number is too large for a float64") from None
+    except (TypeError, ValueError, RecursionError):
+        raise TraceError(f"{name}: expected a list of numbers, got {_short(value)}") from None
     if array.shape != (size,):
         raise TraceError(f"{name}: expected shape ({size},){what}, got "
                          f"{np.shape(value)}")
@@ -113,29 +130,33 @@ def check_spec(spec) -> dict:
         value = spec.get(key, default)
         if value not in ACTIVATION_NAMES:
             raise TraceError(f"{key}: expected one of {', '.join(ACTIVATION_NAMES)}, got "
-                             f"{value!r}")
+                             f"{_short(value)}")
         out[key] = value
     return out
 
 
 def load_spec(path) -> dict:
-    """A network mapping from a .json, .yaml or .yml file (safe loading)."""
+    """A network mapping from a .json, .yaml or .yml file (safe, bounded loading).
+
+    Only a regular file of at most 1 MiB is read; YAML aliases and nesting are bounded (see
+    ``rnnquiz.datafiles``), and so is the nesting of JSON.
+    """
+    from rnnquiz.datafiles import DataFileError, load_yaml, read_text
+
     path = Path(path)
     try:
-        with path.open(encoding="utf-8") as f:
-            if path.suffix.lower() == ".json":
-                return json.load(f)
-            import yaml
-
-            return yaml.safe_load(f)
-    except OSError as e:
-        raise TraceError(f"{path}: cannot read ({e.strerror or e})") from None
+        text = read_text(path)
+        if path.suffix.lower() != ".json":
+            return load_yaml(text, str(path))
+        return json.loads(text)
+    except DataFileError as e:
+        raise TraceError(str(e)) from None
     except json.JSONDecodeError as e:
         raise TraceError(f"{path}:{e.lineno}:{e.colno}: JSON error: {e.msg}") from None
-    except Exception as e:  # yaml.YAMLError, without importing yaml for JSON files
-        mark = getattr(e, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise TraceError(f"{path}{where}: YAML error: {getattr(e, 'problem', e)}") from None
+    except RecursionError:
+        raise TraceError(f"{path}: JSON nested too deeply; refused") from None
+    except ValueError:  # Python reads at most 4,300 digits of an integer
+        raise TraceError(f"{path}: JSON error: a number of more than 4,300 digits") from None
 
 
 def random_spec(m=3, n=1, p=1, T=2, seed=0, activation="sigmoid") -> dict:
@@ -170,9 +191,30 @@ class Trace:
                 "backward": self.backward}
 
 
+def printed_values(a, backward: bool) -> int:
+    """How many numbers the trace of the checked arrays ``a`` prints (its JSON form)."""
+    m, n, T = a["m"], a["n"], a["T"]
+    p = a["p"] or 0
+    width = p or n
+    weights = n * m + n * n + p * n + n + p
+    forward = weights + n + T * (2 * m + 2 * n + 2 * p + 2 * width + 1)
+    if not backward:
+        return forward
+    return forward + T * (4 * n + n * n + n * m) + weights + n
+
+
 def trace(spec, *, backward=False) -> Trace:
-    """Run the network of ``spec`` forward (and backward) and record every step."""
+    """Run the network of ``spec`` forward (and backward) and record every step.
+
+    Refuses (TraceError) a trace that would print more than MAX_VALUES numbers.
+    """
     a = check_spec(spec)
+    printed = printed_values(a, backward)
+    if printed > MAX_VALUES:
+        per_step = (f"; --backward prints n·(n + m) = {a['n'] * (a['n'] + a['m']):,} numbers "
+                    "a step for the dW contributions" if backward else "")
+        raise TraceError(f"this trace would print {printed:,} numbers (at most "
+                         f"{MAX_VALUES:,}): use fewer steps or neurons{per_step}")
     bias = a["b_h"] is not None or (a["p"] is not None and a.get("b_y") is not None)
     model = Model(a["m"], a["n"], a["p"], bias=bias, activation=a["activation"],
                   output_activation=a["output_activation"])
