@@ -6,28 +6,44 @@ import json
 
 import click
 
-from rnnquiz.cli.options import POSITIVE, bad_parameter, network, network_options
+from rnnquiz.cli.options import OPTION_OF, POSITIVE, bad_parameter, network, network_options
 from rnnquiz.errors import NetworkError
 
 
 @click.command()
-@network_options()
+@click.argument("model", required=False)
+@network_options(sizes_required=False)
+@click.option("--batch", type=POSITIVE, default=None,
+              help="Batch size for a PyTorch model's shapes (else B).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object (schema in README).")
 @click.option("--explain", is_flag=True, help="An exam-style worked solution.")
 @click.option("--diagram", is_flag=True, help="ASCII picture, folded and unrolled.")
 @click.option("--verify", "do_verify", is_flag=True,
               help="Check every figure against a real NumPy network.")
-def count(as_json, explain, diagram, do_verify, **kw):
-    """Weight shapes and parameter counts of an RNN, LSTM or GRU.
+@click.pass_context
+def count(ctx, model, batch, as_json, explain, diagram, do_verify, **kw):
+    """Weight shapes and parameter counts of an RNN, LSTM or GRU, or of a whole model.
 
     Prints every tensor (name, shape, parameters, role), the totals with and without bias, and
     what the sequence length T does and does not change.
 
+    MODEL is a line of Keras or PyTorch layers joined by '>', or (without parentheses) the
+    path of a model file (YAML, JSON, a Keras config or a .keras file).
+
     \b
     Example:
       rnnquiz count --m 10 --n 20 --p 5 --explain
+      rnnquiz count "Embedding(5000, 32, input_length=100) > LSTM(100) > Dense(1)"
     """
-
+    if model is not None:
+        return _count_model(ctx, model, batch, as_json, explain, diagram, do_verify, kw)
+    for size in ("m", "n"):
+        if kw[size] is None:
+            raise click.UsageError(f"Missing option '--{size}' (or give a MODEL: a model line "
+                                   "such as \"Embedding(5000, 32) > LSTM(100) > Dense(1)\", "
+                                   "or a model file)")
+    if batch is not None:
+        raise click.UsageError("--batch applies to a whole MODEL (PyTorch shapes)")
     from rnnquiz.calculator.rules import count as count_network
 
     net = network(**kw)
@@ -50,6 +66,57 @@ def count(as_json, explain, diagram, do_verify, **kw):
             click.echo(verified_line(verification))
     if verification is not None and not verification.ok:
         verification.raise_for_differences()
+
+
+# Options that describe one recurrent stack, meaningless next to a MODEL.
+_STACK_OPTIONS = ("m", "n", "p", "cell", "layers", "bidirectional", "bias", "reset_after",
+                  "proj_size", "layout")
+
+
+def _count_model(ctx, model, batch, as_json, explain, diagram, do_verify, kw):
+    from rnnquiz.calculator.model import count_model
+
+    given = [name for name in _STACK_OPTIONS
+             if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
+    if given:
+        raise click.UsageError(f"{OPTION_OF[given[0]]} describes one recurrent stack; with a "
+                               "MODEL, write the option in the model's own layers")
+    if diagram:
+        raise click.UsageError("--diagram draws one recurrent stack (--m/--n), not a MODEL")
+    convention = kw["convention"]
+    if (convention == "textbook"
+            and ctx.get_parameter_source("convention") == click.core.ParameterSource.COMMANDLINE):
+        raise click.UsageError("a MODEL is written in keras or pytorch: --convention keras or "
+                               "--convention pytorch")
+    framework = None if convention == "textbook" else convention
+    result = count_model(model, T=kw["T"], batch=batch, framework=framework)
+    verification = _verify_model(result) if do_verify else None
+    if as_json:
+        data = result.as_dict()
+        if explain:
+            from rnnquiz.calculator.summary import worked_solution
+            data["explanation"] = worked_solution(result)
+        if verification is not None:
+            data["verification"] = verification.as_dict()
+        click.echo(json.dumps(data, indent=2))
+    else:
+        from rnnquiz.calculator.summary import model_report
+        click.echo(model_report(result, explain=explain))
+        if verification is not None and verification.ok:
+            click.echo("verified: the NumPy witness model agrees on every tensor, count and "
+                       "output shape")
+    if verification is not None and not verification.ok:
+        verification.raise_for_differences()
+
+
+def _verify_model(result):
+    """The witness's check of a whole model (rnnquiz.verification.verify_model), when built."""
+    try:
+        from rnnquiz.verification import verify_model
+    except ImportError:
+        raise click.ClickException("--verify for a whole model needs the witness's "
+                                   "verify_model, which this build does not have yet") from None
+    return verify_model(result.spec, T=result.T, batch=result.batch)
 
 
 def count_output(result, *, explain=False, diagram=False) -> str:

@@ -91,7 +91,7 @@ KERAS = {
                      "bias_constraint")),
     "MaxPooling1D": (("pool_size", "size1", 2), ("strides", "size1?", None),
                      ("padding", "str", "valid"), ("data_format", "str?", None)),
-    "AveragePooling1D": (("pool_size", "size1", 2), ("strides", "size1?", None),
+    "AveragePooling1D": (("pool_size", "size1", REQUIRED), ("strides", "size1?", None),
                          ("padding", "str", "valid"), ("data_format", "str?", None)),
     "GlobalMaxPooling1D": (("data_format", "str?", None), ("keepdims", "bool", False)),
     "GlobalAveragePooling1D": (("data_format", "str?", None), ("keepdims", "bool", False)),
