@@ -24,9 +24,16 @@ def _row(layer, framework):
 def _input_words(result):
     shape = shape_text(result.input_shape)
     if result.framework == "keras":
-        return f"input {shape} (None: the batch, any size)"
-    return f"input {shape}" + ("" if result.batch and result.T else
-                               " (B: the batch, T: the time steps; --batch/--T set them)")
+        open_T = " and T" if None in result.input_shape[1:] else ""  # noqa: N806
+        return f"input {shape}; None: the batch{open_T}, any size"
+    symbols = []
+    if result.batch is None:
+        symbols.append("B the batch")
+    if result.T is None and "T" in result.input_shape:
+        symbols.append("T the time steps")
+    if not symbols:
+        return f"input {shape}"
+    return f"input {shape}; {', '.join(symbols)} (--batch, --T set them)"
 
 
 def model_text(result) -> str:
