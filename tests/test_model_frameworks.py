@@ -288,3 +288,48 @@ def test_random_pytorch_models_agree_with_pytorch(case):
 ])
 def test_pytorch_fixed_models(line):
     torch_check(line, 7, 2)
+
+
+@pytest.mark.parametrize("line", [
+    "Embedding(500, 16, input_length=12) > Bidirectional(GRU(8, return_sequences=True)) > "
+    "Conv1D(4, 3) > BatchNormalization() > GlobalAveragePooling1D() > Dense(2)",
+    "Input(shape=(10, 3)) > LSTM(5, return_sequences=True) > TimeDistributed(Dense(4)) > "
+    "Flatten() > Dense(1)",
+])
+def test_keras_configs_read_without_keras_agree_with_keras(line, tmp_path):
+    """model.to_json() and a saved .keras file, read by rnnquiz, count as Keras counts."""
+    keras = _keras()
+    ours_line = count_model(line, T=12)
+    spec = parse_model(line)
+    keras.backend.clear_session()
+    model = keras.Sequential([keras.Input(shape=ours_line.input_shape[1:]),
+                              *[_keras_layer(keras, layer) for layer in spec.layers]])
+    (tmp_path / "model.json").write_text(model.to_json(), encoding="utf-8")
+    model.save(tmp_path / "model.keras")
+    for path in (tmp_path / "model.json", tmp_path / "model.keras"):
+        ours = count_model(path)
+        got = [(m.name, m.parameters, m.output_shape) for m in ours.layers]
+        want = [(k.name, k.count_params(), tuple(k.output.shape)) for k in model.layers]
+        assert got == want, _disagree(path.name, got, want)
+        assert ours.total == model.count_params()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(keras_lines(), torch_lines().map(lambda case: case[:2])),
+       st.booleans(), st.booleans())
+def test_the_fast_path_prints_what_click_prints_for_random_models(case, explain, batch):
+    from click.testing import CliRunner
+
+    from rnnquiz.__main__ import fast_count
+    from rnnquiz.cli import cli
+
+    line, T = case  # noqa: N806
+    args = [line, "--T", str(T)] + (["--explain"] if explain else []) + (
+        ["--batch", "2"] if batch else [])
+    fast = fast_count(args)
+    result = CliRunner().invoke(cli, ["count", *args])
+    if fast is None:
+        assert result.exit_code == 2 and result.output.startswith("Error: ")
+        assert result.output.count("\n") == 1
+    else:
+        assert result.exit_code == 0 and result.output == fast + "\n"
