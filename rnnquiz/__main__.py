@@ -60,6 +60,15 @@ def parse_fast(args):
 _MODEL_INTS = {"--T": "T", "--batch": "batch"}
 
 
+def _exists(path):
+    import os
+
+    try:
+        return os.path.exists(path)
+    except (OSError, ValueError):
+        return False
+
+
 def parse_fast_model(args):
     """(model line, options) of a plain ``count MODEL`` call, or None when click must handle
     it. Only a line (it has parentheses) takes this path; a file goes to click."""
@@ -70,7 +79,7 @@ def parse_fast_model(args):
         arg = args[k]
         name, eq, inline = arg.partition("=")
         if not arg.startswith("-"):
-            if model is not None or "(" not in arg:
+            if model is not None or "(" not in arg or _exists(arg):
                 return None
             model = arg
             k += 1

@@ -103,6 +103,8 @@ def test_one_engine_the_recurrent_layers_come_from_the_rules_engine():
      [(None, 5, 6)] * 2, [4 * 6, 2 * 6]),
     ("Input(shape=(5, 6)) > SpatialDropout1D(0.2) > Reshape((3, 10))",
      [(None, 5, 6), (None, 3, 10)], [0, 0]),
+    ("Input(shape=(6, 5)) > Reshape((-1, 10)) > Reshape((30,))",
+     [(None, 3, 10), (None, 30)], [0, 0]),
     ("Input(shape=(4, 10, 10, 3)) > ConvLSTM2D(8, (3, 3))", [(None, 8, 8, 8)],
      [4 * (3 * 3 * 3 * 8 + 3 * 3 * 8 * 8 + 8)]),
     ("Input(shape=(4, 10, 10, 3)) > ConvLSTM2D(8, 3, padding='same', return_sequences=True)",
@@ -222,6 +224,9 @@ def test_every_formula_computes_its_layer_count(line):
     ("nn.Embedding(10, 4) > nn.Conv1d(4, 2, 3)", "x.transpose(1, 2)"),
     ("Input(shape=(None, 3)) > Flatten() > Dense(2)", "needs to know its number of features"),
     ("nn.LSTMCell(3, 4) > nn.LSTM(4, 2)", "needs a sequence"),
+    ("Input(shape=(6, 5)) > AveragePooling1D()", "AveragePooling1D needs 'pool_size'"),
+    ("Input(shape=(6, 5)) > Reshape((-1, -1))", "one of which may be -1"),
+    ("Input(shape=(6, 5)) > Reshape((4, 10))", "holds 40 values"),
 ])
 def test_errors_teach_the_mistake(line, message):
     with pytest.raises(ModelError) as info:
@@ -269,6 +274,10 @@ def test_count_model_from_a_file(tmp_path):
     result = CliRunner().invoke(cli, ["count", str(path)])
     assert result.exit_code == 0 and "Total params: 213,301" in result.output
     assert count_model(path).total == 213_301
+    odd = tmp_path / "model (1).json"
+    odd.write_text('["Input(shape=(3, 2))", "GRU(4)"]')
+    assert count_model(str(odd)).total == 3 * (4 * 2 + 4 * 4 + 2 * 4)
+    assert fast_count([str(odd)]) is None
 
 
 @pytest.mark.parametrize("args", [

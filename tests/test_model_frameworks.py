@@ -157,6 +157,7 @@ def test_random_keras_models_agree_with_keras(case):
     "Input(shape=(4, 9, 9, 2)) > ConvLSTM2D(3, (3, 2), strides=2, padding='same', "
     "return_sequences=True, use_bias=False) > BatchNormalization()",
     "Input(shape=(6, 5)) > Reshape((3, 10)) > LSTM(4, return_sequences=True) > Flatten()",
+    "Input(shape=(6, 5)) > Reshape((-1, 10)) > Dense(3, use_bias=False) > Reshape((9,))",
     "Input(shape=(6, 5)) > LayerNormalization(center=False, scale=False)",
     "Input(shape=(12, 3)) > Conv1D(4, 3, dilation_rate=2) > Conv1D(4, 3, groups=2, "
     "padding='same') > AveragePooling1D(2, strides=1, padding='same')",

@@ -115,12 +115,12 @@ class _Walk:
 
 def read_model(model, framework=None):
     """A ModelSpec from a spec, a model line, or a path to a model file (``os.PathLike``, or a
-    string without parentheses: a model line always has them)."""
+    string that names an existing file or has no parentheses: a model line always has them)."""
     from rnnquiz.description.model import ModelSpec, parse_model
 
     if isinstance(model, ModelSpec):
         return model
-    if isinstance(model, str) and "(" in model:
+    if isinstance(model, str) and "(" in model and not _is_file(model):
         return parse_model(model, framework)
     if isinstance(model, str) and not model.strip():
         return parse_model(model, framework)  # the parser's own 'empty' message
@@ -129,6 +129,15 @@ def read_model(model, framework=None):
 
         return load_model_file(model, framework)
     raise ModelError(f"a model is a line, a file or a ModelSpec, got {type(model).__name__}")
+
+
+def _is_file(text):
+    import os
+
+    try:
+        return len(text) < 4096 and os.path.isfile(text)
+    except (OSError, ValueError):
+        return False
 
 
 def count_model(model, *, T=None, batch=None, framework=None) -> ModelCount:  # noqa: N803

@@ -92,7 +92,8 @@ def worked_solution(result) -> str:
              "layer: what each layer receives fixes its weight shapes, and its output is what "
              "the next one receives.", ""]
     for k, layer in enumerate(result.layers, 1):
-        lines.append(f"{k}. {layer.name} ({_type(layer, fw)}) receives "
+        who = layer.name if fw == "keras" else f"module {layer.name}"
+        lines.append(f"{k}. {who} ({_type(layer, fw)}) receives "
                      f"{shape_text(layer.input_shape)} and returns "
                      f"{shape_text(layer.output_shape)}.")
         if layer.tensors:
