@@ -272,6 +272,7 @@ def torch_lines(draw):
     return " > ".join(parts), T, batch
 
 
+@pytest.mark.filterwarnings("ignore:LSTM with projections")
 @SETTINGS
 @given(torch_lines())
 def test_random_pytorch_models_agree_with_pytorch(case):
@@ -287,6 +288,7 @@ def test_random_pytorch_models_agree_with_pytorch(case):
     "nn.LSTM(10, 20, num_layers=3, proj_size=5, bidirectional=True) > nn.Linear(10, 1)",
     "nn.Linear(6, 4) > nn.BatchNorm1d(4, affine=False) > nn.LSTMCell(4, 3)",
 ])
+@pytest.mark.filterwarnings("ignore:LSTM with projections")
 def test_pytorch_fixed_models(line):
     torch_check(line, 7, 2)
 

@@ -92,6 +92,8 @@ class LayerCount:
         if framework == "pytorch" and self.h_n_shape is not None:
             data["h_n_shape"] = list(self.h_n_shape)
             data["c_n_shape"] = list(self.c_n_shape) if self.c_n_shape else None
+        if self.states:
+            data["state_shapes"] = [list(shape) for shape in self.states]
         if self.notes:
             data["notes"] = list(self.notes)
         return data

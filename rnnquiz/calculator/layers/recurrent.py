@@ -87,8 +87,16 @@ def keras_rnn(layer, shape, ctx):
     lc = LayerCount(layer.kind, out, tensors, missing_bias=_missing_bias(result,
                                                                         layer["use_bias"]))
     lc.formula = f"{layer.kind}({u}) on {m} inputs: {keras_formula(layer, m)}"
+    lc.notes.append(_sequences_note(layer, out))
     _keras_states(lc, layer, shape, u, ctx)
     return lc
+
+
+def _sequences_note(layer, out):
+    if layer["return_sequences"]:
+        return f"return_sequences=True: an output at every step, {shape_text(out)}"
+    return (f"return_sequences=False: the last step's output only, {shape_text(out)} (no time "
+            "axis)")
 
 
 def _keras_outputs(layer, shape, width, ctx):
@@ -133,6 +141,7 @@ def bidirectional(layer, shape, ctx):
             raise fail(layer, "Bidirectional(merge_mode=None) returns a list of the two "
                               "directions' outputs, which a Sequential model cannot pass on")
         notes.append(f"merge_mode=None: returns two outputs, each {shape_text(out)}")
+    notes.append(_sequences_note(inner, out))
     lc = LayerCount("Bidirectional", out, forward + backward, notes=notes,
                     missing_bias=2 * _missing_bias(fw_result, inner["use_bias"]))
     merge = {"concat": f"the two directions side by side: 2 × {u} = {width} features",
