@@ -321,3 +321,39 @@ def test_api_object():
     data = m.as_dict()
     assert data["parameters"]["total"] == 213_301 and len(data["layers"]) == 3
     assert data["layers"][0]["output_shape"] == [None, 100, 32]
+
+
+# --- the --verify hook (the lead wires the witness's verify_model) --------------------------
+
+class _StubVerification:
+    def __init__(self, ok):
+        self.ok = ok
+
+    def as_dict(self):
+        return {"verified": self.ok}
+
+    def raise_for_differences(self):
+        from rnnquiz.errors import VerificationError
+
+        if not self.ok:
+            raise VerificationError("stub: layer lstm differs")
+
+
+@pytest.mark.parametrize("ok", [True, False])
+def test_verify_hook_passes_the_spec_T_and_batch(ok, monkeypatch):
+    import rnnquiz.verification as verification
+
+    seen = {}
+
+    def verify_model(spec, *, T=None, batch=None):  # noqa: N803
+        seen.update(spec=spec, T=T, batch=batch)
+        return _StubVerification(ok)
+
+    monkeypatch.setattr(verification, "verify_model", verify_model, raising=False)
+    result = CliRunner().invoke(cli, ["count", EXAMPLE_3, "--verify", "--T", "4", "--batch",
+                                      "2"])
+    assert seen["T"] == 4 and seen["batch"] == 2 and len(seen["spec"].layers) == 3
+    assert (result.exit_code == 0) == ok
+    data = json.loads(CliRunner().invoke(cli, ["count", EXAMPLE_1, "--verify",
+                                               "--json"]).output.split("\nError")[0])
+    assert data["verification"] == {"verified": ok}

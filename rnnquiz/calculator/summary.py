@@ -76,6 +76,15 @@ def layer_details(layer, framework) -> list:
     return out
 
 
+def _states_words(layer):
+    """PyTorch's h_n and c_n, with the rule that sizes them."""
+    text = (f"It also returns h_n {shape_text(layer.h_n_shape)}: one final hidden state per "
+            "layer and direction (D·L), per sequence in the batch")
+    if layer.c_n_shape is not None:
+        text += f"; and c_n {shape_text(layer.c_n_shape)}, the final cell states"
+    return text
+
+
 def totals(result) -> list:
     return [f"Total params: {result.total:,}",
             f"Trainable params: {result.trainable:,}",
@@ -96,6 +105,8 @@ def worked_solution(result) -> str:
         lines.append(f"{k}. {who} ({_type(layer, fw)}) receives "
                      f"{shape_text(layer.input_shape)} and returns "
                      f"{shape_text(layer.output_shape)}.")
+        if layer.h_n_shape is not None:
+            lines.append(f"   {_states_words(layer)}.")
         if layer.tensors:
             for t in layer.tensors:
                 lines.append(f"   {t.name} {shape_text(t.shape)}: {t.reason}.")
