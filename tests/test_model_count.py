@@ -225,6 +225,9 @@ def test_every_formula_computes_its_layer_count(line):
     ("Input(shape=(None, 3)) > Flatten() > Dense(2)", "needs to know its number of features"),
     ("nn.LSTMCell(3, 4) > nn.LSTM(4, 2)", "needs a sequence"),
     ("Input(shape=(6, 5)) > AveragePooling1D()", "AveragePooling1D needs 'pool_size'"),
+    ("nn.LSTM(3, 4, num_layers=5000)", "at most 1,000 stacked layers"),
+    ("nn.LSTM(3, 4, num_layers=100000000)", "the limit is 10,000"),
+    (" > ".join(["nn.LSTM(3, 3, num_layers=900)"] * 12), "10,800 recurrent layers in all"),
     ("Input(shape=(6, 5)) > Reshape((-1, -1))", "one of which may be -1"),
     ("Input(shape=(6, 5)) > Reshape((4, 10))", "holds 40 values"),
 ])

@@ -29,6 +29,7 @@ KERAS_NAMES = {
     "TimeDistributed": "time_distributed",
 }
 SEQUENCE_MODULES = ("RNN", "LSTM", "GRU")
+MAX_STACKED = 10_000  # layers in all, num_layers counted: every one's tensors are listed
 
 
 class ModelCount:
@@ -152,6 +153,10 @@ def count_model(model, *, T=None, batch=None, framework=None) -> ModelCount:  # 
                                   or value < 1):
             raise ModelError(f"{what} must be a positive integer, got {value!r}")
     spec = read_model(model, framework)
+    stacked = sum(layer.args.get("num_layers", 1) for layer in spec.layers)
+    if stacked > MAX_STACKED:
+        raise ModelError(f"{stacked:,} recurrent layers in all (num_layers added up); the limit "
+                         f"is {MAX_STACKED:,}")
     names = _names(spec)
     shape = _input_shape(spec, T, batch)
     walk = _Walk(spec.framework, names)

@@ -12,6 +12,7 @@ CELLS = ("rnn", "lstm", "gru")
 CONVENTIONS = ("textbook", "pytorch", "keras")
 LAYOUTS = ("out-in", "in-out")
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+MAX_LAYERS = 1_000  # stacked layers; the engine lists 3 to 5 tensors per layer and direction
 NATIVE_LAYOUT = {"textbook": "out-in", "pytorch": "out-in", "keras": "in-out"}
 
 _FIELDS = (
@@ -80,6 +81,9 @@ class Network:
         cell = _choice("cell", cell, CELLS)
         s(self, "cell", cell)
         s(self, "layers", _positive("layers", layers))
+        if layers > MAX_LAYERS:
+            raise NetworkError("layers", f"at most {MAX_LAYERS:,} stacked layers (every layer's "
+                               f"tensors are listed), got {layers:,}")
         s(self, "bidirectional", _flag("bidirectional", bidirectional))
         s(self, "bias", _flag("bias", bias))
         convention = _choice("convention", convention, CONVENTIONS)

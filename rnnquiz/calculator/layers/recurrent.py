@@ -20,6 +20,7 @@ from rnnquiz.calculator.layers.base import (
 )
 from rnnquiz.calculator.rules import count
 from rnnquiz.description.network import Network
+from rnnquiz.errors import NetworkError
 
 KERAS_CELLS = {"SimpleRNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
 TORCH_CELLS = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
@@ -31,9 +32,13 @@ def _gates(g, inner):
     return f"{g} × ({inner})" if g > 1 else inner
 
 
-def _engine(m, n, cell, **options):
+def _engine(layer, m, n, cell, **options):
     """The rules engine's count for one recurrent stack (no output layer)."""
-    return count(Network(m, n, None, cell=cell, **options))
+    try:
+        net = Network(m, n, None, cell=cell, **options)
+    except NetworkError as e:
+        raise fail(layer, f"{label(layer)}: {e.reason}") from None
+    return count(net)
 
 
 def _missing_bias(result, bias):
@@ -60,7 +65,7 @@ def sequence_input(layer, shape, ctx, needs="a sequence (batch, T, features)"):
 def keras_recurrent_tensors(layer, m, prefix=""):
     """(engine result, tensors named as Keras names them) for SimpleRNN / LSTM / GRU."""
     cell = KERAS_CELLS[layer.kind]
-    result = _engine(m, layer["units"], cell, bias=layer["use_bias"], convention="keras",
+    result = _engine(layer, m, layer["units"], cell, bias=layer["use_bias"], convention="keras",
                      reset_after=layer.args.get("reset_after", True))
     tensors = [ModelTensor(prefix + t.name.rsplit("/", 1)[-1], t.shape, t.role, t.reason,
                            is_bias=t.is_bias) for t in result.tensors]
@@ -244,7 +249,7 @@ def torch_rnn(layer, shape, ctx):
     if layer.kind == "RNN" and layer["nonlinearity"] not in ("tanh", "relu"):
         raise fail(layer, f"nn.RNN: nonlinearity must be 'tanh' or 'relu', got "
                           f"{layer['nonlinearity']!r}")
-    result = _engine(m, n, cell, layers=L, bidirectional=D == 2, bias=layer["bias"],
+    result = _engine(layer, m, n, cell, layers=L, bidirectional=D == 2, bias=layer["bias"],
                      convention="pytorch", proj_size=r)
     tensors = [ModelTensor(t.name, t.shape, t.role, t.reason, is_bias=t.is_bias)
                for t in result.tensors]
@@ -289,7 +294,7 @@ def torch_cell(layer, shape, ctx):
     if got != m:
         raise torch_input_mismatch(layer, got, m, ctx.previous, f"nn.{layer.kind}({got}, {n})")
     cell = TORCH_STEP_CELLS[layer.kind]
-    result = _engine(m, n, cell, bias=layer["bias"], convention="pytorch")
+    result = _engine(layer, m, n, cell, bias=layer["bias"], convention="pytorch")
     tensors = [ModelTensor(t.name.replace("_l0", ""), t.shape, t.role, t.reason,
                            is_bias=t.is_bias) for t in result.tensors]
     g = GATES[cell]
