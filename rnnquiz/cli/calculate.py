@@ -27,8 +27,9 @@ def count(ctx, model, batch, as_json, explain, diagram, do_verify, **kw):
     Prints every tensor (name, shape, parameters, role), the totals with and without bias, and
     what the sequence length T does and does not change.
 
-    MODEL is a line of Keras or PyTorch layers joined by '>', or (without parentheses) the
-    path of a model file (YAML, JSON, a Keras config or a .keras file).
+    MODEL is a line of Keras or PyTorch layers joined by '>', or the path of a model file
+    (YAML, JSON, a Keras config or a .keras file): an existing file, or any MODEL without
+    parentheses, is read as a file.
 
     \b
     Example:
