@@ -238,7 +238,8 @@ def test_errors_teach_the_mistake(line, message):
 
 
 def test_cli_errors_are_one_line_exit_2():
-    for line in ("nn.Linear(3, 2) > nn.Linear(3, 1)", "LSTM(3)", "Dense(", "nofile.yaml"):
+    for line in ("nn.Linear(3, 2) > nn.Linear(3, 1)", "LSTM(3)", "Dense(", "nofile.yaml",
+                 "Input(shape=(8, 1))"):
         result = subprocess.run([sys.executable, "-m", "rnnquiz", "count", line],
                                 capture_output=True, text=True)
         assert result.returncode == 2, (line, result.stderr)
@@ -360,3 +361,14 @@ def test_verify_hook_passes_the_spec_T_and_batch(ok, monkeypatch):
     data = json.loads(CliRunner().invoke(cli, ["count", EXAMPLE_1, "--verify",
                                                "--json"]).output.split("\nError")[0])
     assert data["verification"] == {"verified": ok}
+
+
+def test_every_layer_the_description_knows_is_in_the_catalogue():
+    from rnnquiz.calculator.layers import CATALOGUE, handler
+    from rnnquiz.description.signatures import FRAMEWORKS
+
+    for framework, table in FRAMEWORKS.items():
+        missing = set(table) - set(CATALOGUE[framework]) - {"Input", "TimeDistributed"}
+        assert not missing, (framework, missing)
+        for kind in CATALOGUE[framework]:
+            assert callable(handler(framework, kind))

@@ -164,3 +164,13 @@ def features(layer, shape, what="features", axis=-1):
 def time_axis(shape):
     """(batch, T, ...) -> T; only used where the layout is batch-first."""
     return shape[1]
+
+
+def torch_input_mismatch(layer, got, want, prev, fix):
+    """The one-line lesson when a module's in-size does not match what it receives."""
+    why = ""
+    if prev is not None and prev.width_note:
+        why = f": {prev.width_note}"
+    elif prev is not None:
+        why = f" from {label(prev.layer)} (its output is {shape_text(prev.output_shape)})"
+    return fail(layer, f"{label(layer)} receives {got} features{why}; write {fix}")

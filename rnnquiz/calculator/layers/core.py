@@ -12,8 +12,8 @@ from rnnquiz.calculator.layers.base import (
     label,
     product,
     shape_text,
+    torch_input_mismatch,
 )
-from rnnquiz.calculator.layers.recurrent import torch_input_mismatch
 
 
 def embedding(layer, shape, ctx):

@@ -17,6 +17,7 @@ from rnnquiz.calculator.layers.base import (
     is_int,
     label,
     shape_text,
+    torch_input_mismatch,
 )
 from rnnquiz.calculator.rules import count
 from rnnquiz.description.network import Network
@@ -220,16 +221,6 @@ def conv_lstm2d(layer, shape, ctx):
 
 
 # --- PyTorch --------------------------------------------------------------------------
-
-def torch_input_mismatch(layer, got, want, prev, fix):
-    """The one-line lesson when a module's in-size does not match what it receives."""
-    why = ""
-    if prev is not None and prev.width_note:
-        why = f": {prev.width_note}"
-    elif prev is not None:
-        why = f" from {label(prev.layer)} (its output is {shape_text(prev.output_shape)})"
-    return fail(layer, f"{label(layer)} receives {got} features{why}; write {fix}")
-
 
 def torch_rnn(layer, shape, ctx):
     if len(shape) != 3:
