@@ -1,9 +1,9 @@
 """Entry point for ``rnnquiz`` and ``python -m rnnquiz``.
 
-``rnnquiz count`` with plain options is answered here without importing click, numpy or yaml,
-so it runs about as fast as Python starts. Anything else, including every error and ``--help``,
-goes to the click CLI in ``rnnquiz.cli``, which owns the command line's behaviour; the fast path
-only ever reproduces its successful output (tests compare the two).
+``rnnquiz count`` with plain options, or with a model line, is answered here without importing
+click, numpy or yaml, so it runs about as fast as Python starts. Anything else, including every
+error and ``--help``, goes to the click CLI in ``rnnquiz.cli``, which owns the command line's
+behaviour; the fast path only ever reproduces its successful output (tests compare the two).
 """
 
 from __future__ import annotations
@@ -58,8 +58,83 @@ def parse_fast(args):
     return values
 
 
+_MODEL_INTS = {"--T": "T", "--batch": "batch"}
+
+
+def _exists(path):
+    import os
+
+    try:
+        return os.path.exists(path)
+    except (OSError, ValueError):
+        return False
+
+
+def parse_fast_model(args):
+    """(model line, options) of a plain ``count MODEL`` call, or None when click must handle
+    it. Only a line (it has parentheses) takes this path; a file goes to click."""
+    model = None
+    values = {}
+    k = 0
+    while k < len(args):
+        arg = args[k]
+        name, eq, inline = arg.partition("=")
+        if not arg.startswith("-"):
+            if model is not None or "(" not in arg or _exists(arg):
+                return None
+            model = arg
+            k += 1
+            continue
+        if name == "--explain" and not eq:
+            values["explain"] = True
+            k += 1
+            continue
+        if name not in _MODEL_INTS and name != "--convention":
+            return None
+        if eq:
+            value = inline
+            k += 1
+        elif k + 1 < len(args):
+            value = args[k + 1]
+            k += 2
+        else:
+            return None
+        if name == "--convention":
+            if value not in ("keras", "pytorch"):
+                return None
+            values["framework"] = value
+        else:
+            if not (value.isascii() and value.isdigit()) or int(value) < 1:
+                return None
+            values[_MODEL_INTS[name]] = int(value)
+    if model is None:
+        return None
+    return model, values
+
+
+def fast_count_model(args):
+    """The output of ``rnnquiz count MODEL ...`` when the fast path can give it, else None."""
+    parsed = parse_fast_model(args)
+    if parsed is None:
+        return None
+    model, options = parsed
+    explain = options.pop("explain", False)
+    from rnnquiz.calculator.model import count_model
+    from rnnquiz.errors import ModelError
+
+    try:
+        result = count_model(model, **options)
+    except ModelError:
+        return None  # click says it, one line, exit 2
+    from rnnquiz.calculator.summary import model_report
+
+    return model_report(result, explain=explain)
+
+
 def fast_count(args):
     """The output of ``rnnquiz count ARGS`` when the fast path can give it, else None."""
+    if any("(" in arg for arg in args):
+        return fast_count_model(args)
     options = parse_fast(args)
     if options is None:
         return None

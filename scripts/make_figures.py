@@ -16,9 +16,11 @@ FOLDER = Path(__file__).resolve().parent.parent / "docs" / "figures"
 
 def figures() -> dict:
     """File name -> SVG text of every README figure."""
+    from rnnquiz.calculator.model import count_model
     from rnnquiz.description.network import Network
     from rnnquiz.figures import network_svg
     from rnnquiz.figures.grid import grid_svg
+    from rnnquiz.figures.model import model_svg
     from rnnquiz.figures.trace import trace_svg
     from rnnquiz.witness.trace import random_spec, trace
 
@@ -32,6 +34,9 @@ def figures() -> dict:
         "grid-textbook.svg": grid_svg(Network(3, 4, 2)),
         "grid-keras-lstm.svg": grid_svg(Network(3, 2, cell="lstm", convention="keras")),
         "trace-backward.svg": trace_svg(trace(random_spec(seed=4), backward=True)),
+        "model-keras.svg": model_svg(count_model(
+            "Embedding(5000, 32, input_length=100) > Bidirectional(LSTM(64)) > "
+            "Dense(1, activation='sigmoid')")),
         "trace-long.svg": trace_svg(trace(random_spec(m=1, n=1, p=0, T=30, seed=2,
                                                       activation="tanh"), backward=True)),
     }

@@ -13,7 +13,7 @@ from importlib import import_module
 
 import click
 
-from rnnquiz.errors import RnnquizError
+from rnnquiz.errors import ModelError, RnnquizError
 
 # command name -> "module:function"; the order is the order of `rnnquiz --help`.
 COMMANDS = {
@@ -71,6 +71,9 @@ def main(argv=None) -> int:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 1
+    except ModelError as e:  # a model line or file that cannot be read: bad usage
+        click.echo(f"Error: {e}", err=True)
+        return 2
     except RnnquizError as e:
         click.echo(f"Error: {e}", err=True)
         return 1

@@ -6,12 +6,15 @@ import json
 
 import click
 
-from rnnquiz.cli.options import POSITIVE, bad_parameter, network, network_options
+from rnnquiz.cli.options import OPTION_OF, POSITIVE, bad_parameter, network, network_options
 from rnnquiz.errors import NetworkError
 
 
 @click.command()
-@network_options()
+@click.argument("model", required=False)
+@network_options(sizes_required=False)
+@click.option("--batch", type=POSITIVE, default=None,
+              help="Batch size for a PyTorch model's shapes (else B).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object (schema in README).")
 @click.option("--explain", is_flag=True, help="An exam-style worked solution.")
 @click.option("--diagram", is_flag=True, help="ASCII picture, folded and unrolled.")
@@ -23,18 +26,35 @@ from rnnquiz.errors import NetworkError
               help="With --svg: draw every connection of one small layer (m, n <= 8) instead.")
 @click.option("--last-output", is_flag=True,
               help="With --svg: one output, at the last step (sequence classification).")
-def count(as_json, explain, diagram, do_verify, svg, grid, last_output, **kw):
-    """Weight shapes and parameter counts of an RNN, LSTM or GRU.
+@click.pass_context
+def count(ctx, model, batch, as_json, explain, diagram, do_verify, svg, grid, last_output, **kw):
+    """Weight shapes and parameter counts of an RNN, LSTM or GRU, or of a whole model.
 
     Prints every tensor (name, shape, parameters, role), the totals with and without bias, and
     what the sequence length T does and does not change.
 
+    MODEL is a line of Keras or PyTorch layers joined by '>', or the path of a model file
+    (YAML, JSON, a Keras config or a .keras file): an existing file, or any MODEL without
+    parentheses, is read as a file.
+
     \b
     Example:
       rnnquiz count --m 10 --n 20 --p 5 --explain
+      rnnquiz count "Embedding(5000, 32, input_length=100) > LSTM(100) > Dense(1)"
       rnnquiz count --m 3 --n 4 --p 2 --svg net.svg
     """
-
+    if model is not None:
+        if grid or last_output:
+            raise click.UsageError(f"--{'grid' if grid else 'last-output'} draws one recurrent "
+                                   "stack (--m/--n), not a MODEL")
+        return _count_model(ctx, model, batch, as_json, explain, diagram, do_verify, kw, svg)
+    for size in ("m", "n"):
+        if kw[size] is None:
+            raise click.UsageError(f"Missing option '--{size}' (or give a MODEL: a model line "
+                                   "such as \"Embedding(5000, 32) > LSTM(100) > Dense(1)\", "
+                                   "or a model file)")
+    if batch is not None:
+        raise click.UsageError("--batch applies to a whole MODEL (PyTorch shapes)")
     from rnnquiz.calculator.rules import count as count_network
 
     net = network(**kw)
@@ -64,6 +84,59 @@ def count(as_json, explain, diagram, do_verify, svg, grid, last_output, **kw):
         verification.raise_for_differences()
 
 
+# Options that describe one recurrent stack, meaningless next to a MODEL.
+_STACK_OPTIONS = ("m", "n", "p", "cell", "layers", "bidirectional", "bias", "reset_after",
+                  "proj_size", "layout")
+
+
+def _count_model(ctx, model, batch, as_json, explain, diagram, do_verify, kw, svg=None):
+    from rnnquiz.calculator.model import count_model
+
+    given = [name for name in _STACK_OPTIONS
+             if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
+    if given:
+        raise click.UsageError(f"{OPTION_OF[given[0]]} describes one recurrent stack; with a "
+                               "MODEL, write the option in the model's own layers")
+    if diagram:
+        raise click.UsageError("--diagram draws one recurrent stack (--m/--n), not a MODEL")
+    convention = kw["convention"]
+    if (convention == "textbook"
+            and ctx.get_parameter_source("convention") == click.core.ParameterSource.COMMANDLINE):
+        raise click.UsageError("a MODEL is written in keras or pytorch: --convention keras or "
+                               "--convention pytorch")
+    framework = None if convention == "textbook" else convention
+    result = count_model(model, T=kw["T"], batch=batch, framework=framework)
+    verification = _verify_model(result) if do_verify else None
+    if svg:
+        _draw_model(svg, result)
+    if as_json:
+        data = result.as_dict()
+        if explain:
+            from rnnquiz.calculator.summary import worked_solution
+            data["explanation"] = worked_solution(result)
+        if verification is not None:
+            data["verification"] = verification.as_dict()
+        click.echo(json.dumps(data, indent=2))
+    else:
+        from rnnquiz.calculator.summary import model_report
+        click.echo(model_report(result, explain=explain))
+        if verification is not None and verification.ok:
+            click.echo("verified: the NumPy witness model agrees on every tensor, count and "
+                       "output shape")
+    if verification is not None and not verification.ok:
+        verification.raise_for_differences()
+
+
+def _verify_model(result):
+    """The witness's check of a whole model (rnnquiz.verification.verify_model), when built."""
+    try:
+        from rnnquiz.verification import verify_model
+    except ImportError:
+        raise click.ClickException("--verify for a whole model needs the witness's "
+                                   "verify_model, which this build does not have yet") from None
+    return verify_model(result.spec, T=result.T, batch=result.batch)
+
+
 def count_output(result, *, explain=False, diagram=False) -> str:
     """The text of ``rnnquiz count``: table, then the worked solution and diagram if asked."""
     from rnnquiz.calculator.render import count_text
@@ -88,6 +161,13 @@ def _draw(path, net, grid, last_output):
         from rnnquiz.figures import network_svg
         write_svg(path, lambda: network_svg(net, last_output_only=last_output),
                   param_hint="'--T'")
+
+
+def _draw_model(path, result):
+    from rnnquiz.cli.figures import write_svg
+    from rnnquiz.figures.model import model_svg
+
+    write_svg(path, lambda: model_svg(result))
 
 
 def _verify(net):

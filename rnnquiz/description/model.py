@@ -78,6 +78,13 @@ class ModelSpec:
 
 def parse_model(text: str, framework: str | None = None) -> ModelSpec:
     """Parse one model line; ``framework`` ("keras" or "pytorch") decides bare names."""
+    layers, source = parse_layers(text, framework)
+    return assemble(layers, framework, source)
+
+
+def parse_layers(text: str, framework: str | None = None):
+    """(the bound layers of a line, not yet a model, the stripped line): a file's lines are
+    read one by one, so a line may hold Input alone."""
     if not isinstance(text, str):
         raise ModelError(f"a model is a line of text, got {type(text).__name__}")
     if len(text) > MAX_LINE:
@@ -98,8 +105,7 @@ def parse_model(text: str, framework: str | None = None) -> ModelSpec:
     calls = _chain(tree.body, line)
     if len(calls) > MAX_LAYERS:
         raise ModelError(f"{len(calls):,} layers; the limit is {MAX_LAYERS:,}")
-    layers = [line.layer(node, framework) for node in calls]
-    return assemble(layers, framework, source)
+    return [line.layer(node, framework) for node in calls], source
 
 
 def assemble(layers, framework=None, text="") -> ModelSpec:
@@ -346,6 +352,11 @@ def _check(label, name, ptype, value, column):
         if not isinstance(value, tuple) or not all(
                 v is None or (_is_int(v) and v > 0) for v in value):
             raise bad("a tuple of positive integers (None for an open size)")
+        return value
+    if base == "target":
+        if not isinstance(value, tuple) or not value or value.count(-1) > 1 or not all(
+                _is_int(v) and (v > 0 or v == -1) for v in value):
+            raise bad("a tuple of positive integers, one of which may be -1")
         return value
     if base in ("size1", "size2"):
         count = 1 if base == "size1" else 2

@@ -22,6 +22,7 @@ from rnnquiz.description.model import (
     _bind,
     _resolve,
     assemble,
+    parse_layers,
     parse_model,
     signature,
 )
@@ -117,7 +118,11 @@ def model_from_data(content, framework=None, where="model"):
     for k, item in enumerate(content):
         here = f"{where}: layers[{k}]"
         if isinstance(item, str):
-            layers.extend(_prefixed(parse_model(item, framework).layers, here, item))
+            try:
+                parsed = parse_layers(item, framework)[0]
+            except ModelError as e:
+                raise ModelError(f"{here}: {e}") from None
+            layers.extend(_prefixed(parsed, here, item))
         elif isinstance(item, dict):
             layers.append(_from_mapping(item, framework, here, strict=True))
         else:

@@ -9,7 +9,8 @@ number; ``num?`` number or None; ``bool``; ``str``; ``str?`` string or None; ``s
 tuple or list of positive integers (None allowed where a size is left open); ``shape?`` the
 same or None; ``size1`` an integer or a 1-tuple (Conv1D); ``size2`` an integer or a 2-tuple
 (ConvLSTM2D); ``axis`` an integer or a tuple of integers; ``normshape`` a positive integer or
-a tuple of them (nn.LayerNorm); ``layer`` a nested layer constructor; ``any`` any literal,
+a tuple of them (nn.LayerNorm); ``target`` a tuple of positive integers, one of which may be
+-1 (Reshape); ``layer`` a nested layer constructor; ``any`` any literal,
 kept as given (initialisers, regularisers: they never change a count or a shape).
 """
 
@@ -81,7 +82,7 @@ KERAS = {
     "Activation": (("activation", "str", REQUIRED),),
     "RepeatVector": (("n", "int", REQUIRED),),
     "Flatten": (("data_format", "str?", None),),
-    "Reshape": (("target_shape", "shape", REQUIRED),),
+    "Reshape": (("target_shape", "target", REQUIRED),),
     "Conv1D": (("filters", "int", REQUIRED), ("kernel_size", "size1", REQUIRED),
                ("strides", "size1", 1), ("padding", "str", "valid"),
                ("data_format", "str?", None), ("dilation_rate", "size1", 1),
@@ -91,7 +92,7 @@ KERAS = {
                      "bias_constraint")),
     "MaxPooling1D": (("pool_size", "size1", 2), ("strides", "size1?", None),
                      ("padding", "str", "valid"), ("data_format", "str?", None)),
-    "AveragePooling1D": (("pool_size", "size1", 2), ("strides", "size1?", None),
+    "AveragePooling1D": (("pool_size", "size1", REQUIRED), ("strides", "size1?", None),
                          ("padding", "str", "valid"), ("data_format", "str?", None)),
     "GlobalMaxPooling1D": (("data_format", "str?", None), ("keepdims", "bool", False)),
     "GlobalAveragePooling1D": (("data_format", "str?", None), ("keepdims", "bool", False)),
