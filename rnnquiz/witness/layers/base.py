@@ -66,6 +66,7 @@ class WitnessLayer:
         self.built = False
         self.input_shape = None
         self.output_shapes = None
+        self.outputs = ()  # the arrays the last call returned
 
     # --- parameters -----------------------------------------------------------------------
 
@@ -104,6 +105,7 @@ class WitnessLayer:
         outs = self.call(x)
         if not isinstance(outs, tuple):
             outs = (outs,)
+        self.outputs = outs
         self.output_shapes = tuple(tuple(o.shape) for o in outs)
         return outs[0]
 

@@ -98,8 +98,9 @@ class KerasRecurrent(WitnessLayer):
 
 class Bidirectional(WitnessLayer):
     """keras.layers.Bidirectional(layer, merge_mode): a forward copy of the layer and a
-    backward one (go_backwards flipped), tensors "forward_<name>/kernel" then
-    "backward_<name>/kernel". The backward outputs are put back in time order before merging:
+    backward one, tensors "forward_<name>/kernel" then "backward_<name>/kernel". The backward
+    copy reads the steps last to first (Keras sets its go_backwards, and refuses a wrapped
+    layer that already has it); its outputs are put back in time order before merging:
     concat (width 2u), sum, mul, ave (width u); None returns both."""
 
     def __init__(self, spec, name, maker, *, inner_name):
@@ -107,9 +108,12 @@ class Bidirectional(WitnessLayer):
         inner = spec.inner
         if inner.kind not in KERAS_RECURRENT:
             raise self.fail(f"the witness wraps SimpleRNN, LSTM or GRU, not {inner.kind}")
+        if inner["go_backwards"]:
+            raise self.fail("Keras refuses a wrapped layer with go_backwards=True (its backward "
+                            "copy always reads backwards)")
         self.inner_name = inner_name
         self.sides = [KerasRecurrent(inner, inner_name, maker, prefix=f"{side}_{inner_name}",
-                                     go_backwards=inner["go_backwards"] ^ (side == "backward"))
+                                     go_backwards=side == "backward")
                       for side in ("forward", "backward")]
         self.merge = spec["merge_mode"]
         if self.merge not in ("concat", "sum", "mul", "ave", None):
