@@ -114,6 +114,8 @@ def verify(net, *, run_forward: bool = True, seed: int = 0, batch: int = 2) -> V
 # batch). Above either, the witness runs on placeholders: shapes and counts, no values.
 MODEL_FORWARD_LIMIT = 5_000_000
 MODEL_WORK_LIMIT = 200_000_000
+# ... and at most this many time steps (recurrent layers step through T in Python).
+MODEL_STEPS_LIMIT = 5_000
 # The switch that removes a layer's bias, in each framework's own name.
 _BIAS_SWITCH = {"keras": "use_bias", "pytorch": "bias"}
 
@@ -275,9 +277,10 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
 
     Both work at the same concrete T and batch (3 and 2 unless given). The witness is first
     built on placeholders (shapes and counts only); when the model is small enough
-    (``MODEL_FORWARD_LIMIT``, ``MODEL_WORK_LIMIT``) it is built again with real weights and run
-    forward, and its output must be finite. A model the engine accepts but the witness cannot
-    build is a difference; a model the engine refuses raises the engine's error.
+    (``MODEL_FORWARD_LIMIT``, ``MODEL_WORK_LIMIT``, ``MODEL_STEPS_LIMIT``) it is built again
+    with real weights and run forward, and its output must be finite. A model the engine
+    accepts but the witness cannot build is a difference; a model the engine refuses raises
+    the engine's error.
     """
     from rnnquiz.calculator.model import count_model  # the engine (imported when used)
     from rnnquiz.description.model import parse_model
@@ -299,7 +302,8 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
         return result
     result = compare_model(engine, shapes, without_bias=bare)
     work = sum(layer.count() for layer in shapes.layers if layer.type != "Embedding") * T * batch
-    if shapes.count() <= MODEL_FORWARD_LIMIT and work <= MODEL_WORK_LIMIT:
+    if (shapes.count() <= MODEL_FORWARD_LIMIT and work <= MODEL_WORK_LIMIT
+            and max(shapes.input_shape) <= MODEL_STEPS_LIMIT):
         rng = np.random.default_rng(seed)
         model = build_whole(spec, T=T, batch=batch, rng=rng)
         x = model.example_input(rng)

@@ -145,6 +145,18 @@ def test_keras_names_count_wrappers_inner_layers():
     assert list(model.layers[1].parameters())[0] == "forward_lstm_1/kernel"
 
 
+@pytest.mark.parametrize("line", ["Input(shape=(None,)) > Dense(3)",
+                                  "Input(shape=(4, None)) > LSTM(3)", "LSTM(3)"])
+def test_keras_needs_every_size_but_T(line):
+    with pytest.raises(ModelError, match="open|no input size"):
+        build_model(line)
+
+
+def test_keras_open_T_is_filled():
+    model = build_model("Input(shape=(None, 2)) > LSTM(3, return_sequences=True)", T=7)
+    assert model.input_shape == (2, 7, 2) and model.layers[0].output_shapes == ((2, 7, 3),)
+
+
 def test_keras_allows_no_layer_after_return_state():
     with pytest.raises(ModelError, match="no layer can follow it"):
         build_model("Input(shape=(3, 2)) > LSTM(4, return_state=True) > Dense(1)")

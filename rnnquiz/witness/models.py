@@ -124,8 +124,11 @@ def _keras_input(spec, T):
             raise ModelError(f"{first.text or first.kind}: no input size: start with "
                              "Input(shape=(T, m)) or give input_shape=(T, m)")
     shape = tuple(shape)
-    if None in shape[1:]:
-        raise ModelError(f"the input shape {shape} leaves a size other than T open")
+    # Only the time axis may be open: the first of a sequence, or the indices an Embedding reads.
+    time_axis = len(shape) >= 2 or first.kind == "Embedding"
+    if None in shape[1:] or (shape and shape[0] is None and not time_axis):
+        raise ModelError(f"the input shape {shape} leaves a size other than T open: give "
+                         "every feature size")
     if shape and shape[0] is None:
         shape = (T,) + shape[1:]
     index = None
