@@ -69,7 +69,7 @@ def _keras_names(layer):
     return names
 
 
-def check_keras(keras, line, T=4, batch=3, seed=0):
+def check_keras(keras, line, T=4, batch=3, seed=0, x=None):
     spec = parse_model(line)
     ours = build_model(spec, T=T, batch=batch, rng=np.random.default_rng(seed))
     keras.utils.clear_session()
@@ -99,13 +99,13 @@ def check_keras(keras, line, T=4, batch=3, seed=0):
                                                     want_shapes)
         theirs.set_weights([np.array(a) for a in mine.parameters().values()])
     assert ours.count() == model.count_params()
-    x = ours.example_input(np.random.default_rng(seed + 1))
+    x = ours.example_input(np.random.default_rng(seed + 1)) if x is None else x
     ours.forward(x)
     theirs = model.predict(x, verbose=0)
     theirs = list(theirs) if isinstance(theirs, (list, tuple)) else [theirs]
     for k, (mine, their) in enumerate(zip(ours.layers[-1].outputs, theirs, strict=True)):
         # Keras's numpy backend computes parts in float32 even with floatx float64
-        assert np.allclose(mine, their, rtol=1e-5, atol=1e-6), _mismatch(
+        assert np.allclose(mine, their, rtol=1e-5, atol=1e-6, equal_nan=True), _mismatch(
             line, f"output {k}", mine, their)
 
 
@@ -143,10 +143,26 @@ def test_keras_same_weights_same_everything(keras, line):
     check_keras(keras, line)
 
 
-def test_keras_mask_zero_changes_no_count_or_shape(keras):
-    """Masking changes values at index 0 (the witness draws 1..V-1), never counts or shapes."""
-    check_keras(keras, "Embedding(9, 3, mask_zero=True) > LSTM(2, return_sequences=True) > "
-                       "Dense(1)")
+MASKED = [
+    "Embedding(9, 3, mask_zero=True) > LSTM(2, return_sequences=True) > Dense(1)",
+    "Embedding(9, 3, mask_zero=True) > Bidirectional(GRU(2, return_sequences=True)) > "
+    "GlobalAveragePooling1D()",
+    "Embedding(9, 3, mask_zero=True) > SpatialDropout1D(0.1) > SimpleRNN(2, go_backwards=True, "
+    "return_sequences=True) > LayerNormalization() > LSTM(2)",
+    "Embedding(9, 3, mask_zero=True) > Bidirectional(LSTM(2), merge_mode='sum') > Dense(1)",
+    "Embedding(9, 3, mask_zero=True) > Conv1D(2, 2, padding='same') > LSTM(2)",
+    "Embedding(9, 3, mask_zero=True) > TimeDistributed(Dense(2)) > Dropout(0.2) > "
+    "GRU(2, reset_after=False, return_state=True)",
+]
+
+
+@pytest.mark.filterwarnings("ignore:.*does not support masking")
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+@pytest.mark.parametrize("line", MASKED)
+def test_keras_masks_steps_reading_index_zero(keras, line):
+    """Leading, inner and trailing padding, and a row that is all padding."""
+    x = np.array([[0, 0, 3, 4, 1], [5, 0, 6, 0, 0], [7, 8, 2, 1, 3], [0, 0, 0, 0, 0]])
+    check_keras(keras, line, T=5, batch=4, x=x)
 
 
 ACTS = ["None", "'relu'", "'tanh'", "'sigmoid'", "'softmax'", "'elu'", "'selu'", "'softplus'",
@@ -162,7 +178,8 @@ def keras_lines(draw):
     if draw(st.booleans()):
         V = draw(st.integers(2, 12))
         length = draw(st.sampled_from(["", f", input_length={T}"]))
-        parts.append(f"Embedding({V}, {draw(st.integers(1, 4))}{length})")
+        mask = draw(st.sampled_from(["", ", mask_zero=True"]))
+        parts.append(f"Embedding({V}, {draw(st.integers(1, 4))}{length}{mask})")
         state, width = "seq", int(parts[0].split(",")[1].strip(" )"))
     else:
         width = draw(st.integers(1, 4))
@@ -223,7 +240,9 @@ def keras_lines(draw):
                                                "GlobalAveragePooling1D()"])))
             state = "vec"
         elif op == "norm":
-            parts.append(draw(st.sampled_from(["BatchNormalization()", "LayerNormalization()"])))
+            # (LayerNormalization of one feature is beta plus Keras's float32 rounding / 0.03)
+            parts.append(draw(st.sampled_from(["BatchNormalization()", "LayerNormalization()"]
+                                              if width > 1 else ["BatchNormalization()"])))
         elif op == "same":
             parts.append(draw(st.sampled_from(["Dropout(0.5)", "SpatialDropout1D(0.2)"
                                                if state == "seq" else "Dropout(0.1)",
@@ -242,6 +261,8 @@ def keras_lines(draw):
     return " > ".join(parts), T0
 
 
+@pytest.mark.filterwarnings("ignore:.*does not support masking")
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 @settings(SLOW, max_examples=12)
 @given(keras_lines(), st.integers(0, 1000))
 def test_keras_random_models(keras, line_and_T, seed):

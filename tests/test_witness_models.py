@@ -157,6 +157,24 @@ def test_keras_open_T_is_filled():
     assert model.input_shape == (2, 7, 2) and model.layers[0].output_shapes == ((2, 7, 3),)
 
 
+def test_a_masked_step_carries_the_state_over():
+    """Keras: with Embedding(mask_zero=True), a step reading index 0 leaves h (and c) as they
+    were and repeats the previous output; GlobalAveragePooling1D averages the kept steps."""
+    model = build_model("Embedding(5, 2, mask_zero=True) > LSTM(3, return_sequences=True) > "
+                        "GlobalAveragePooling1D()", T=4)
+    x = np.array([[0, 2, 0, 3]])
+    seq = model.layers[1]
+    model.forward(x)
+    out = seq.outputs[0][0]
+    assert np.all(out[0] == 0) and np.all(out[2] == out[1])
+    plain = build_model("Embedding(5, 2) > LSTM(3, return_sequences=True)", T=2)
+    for (_, a), (_, b) in zip(plain.named_parameters(), model.named_parameters(), strict=True):
+        a[...] = b
+    want = plain.forward(np.array([[2, 3]]))[0]
+    assert np.allclose(out[[1, 3]], want)
+    assert np.allclose(model.layers[2].outputs[0][0], want.mean(axis=0))
+
+
 def test_keras_allows_no_layer_after_return_state():
     with pytest.raises(ModelError, match="no layer can follow it"):
         build_model("Input(shape=(3, 2)) > LSTM(4, return_state=True) > Dense(1)")
@@ -222,8 +240,10 @@ def test_every_parameter_element_influences_the_output(line):
     x = model.example_input(np.random.default_rng(5))
     if model.index_range is not None:  # look every row up
         lo, hi = model.index_range
-        x = (np.arange(x.size) % (hi - lo) + lo).reshape(x.shape)
-    lo = model.index_range[0] if model.index_range else None
+        x = (np.arange(x.size) % (hi - lo) + lo).reshape(x.shape)[:, ::-1]
+    first = model.layers[0]
+    mask_zero = first.type == "Embedding" and first.framework == "keras" and \
+        first.spec["mask_zero"]
     base = model.forward(x)
     dead = []
     for (layer, name), array in model.named_parameters():
@@ -233,7 +253,7 @@ def test_every_parameter_element_influences_the_output(line):
             flat[k] = old + 0.1
             moved = not np.allclose(model.forward(x), base, rtol=0, atol=1e-12)
             flat[k] = old
-            masked = name == "embeddings" and k < array.shape[1] and lo == 1  # index 0
+            masked = name == "embeddings" and k < array.shape[1] and mask_zero  # index 0
             zero_state = _zero_state_rows(model, layer, name, array, k)
             if not moved and not masked and not zero_state:
                 dead.append(f"{layer}/{name}[{k}]")

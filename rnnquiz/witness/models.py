@@ -54,12 +54,18 @@ class WitnessModel:
 
         Each layer's ``output_shapes`` is updated from the arrays it returns. Keras allows no
         layer after one that returns several tensors (return_state, merge_mode=None); a
-        PyTorch module after a recurrent one receives its ``output``.
+        PyTorch module after a recurrent one receives its ``output``. A Keras
+        Embedding(mask_zero=True) starts a mask that each layer passes on, uses or drops as
+        Keras does (see ``WitnessLayer.MASK``).
         """
         if not self.allocated and x.size:
             raise ValueError("a model built with allocate=False holds no weights to run")
+        mask = None
         for k, layer in enumerate(self.layers):
+            layer.mask = mask
             x = layer(x)
+            mask = {"pass": mask, "use": layer.mask_out}.get(layer.MASK) \
+                if layer.type != "Embedding" else layer.mask_out
             if (self.framework == "keras" and len(layer.output_shapes) > 1
                     and k + 1 < len(self.layers)):
                 raise ModelError(f"{layer.label} returns {len(layer.output_shapes)} tensors "
@@ -133,9 +139,7 @@ def _keras_input(spec, T):
         shape = (T,) + shape[1:]
     index = None
     if first.kind == "Embedding":
-        index = (1 if first["mask_zero"] else 0, first["input_dim"])
-        if index[1] <= index[0]:
-            raise ModelError(f"{first.text or first.kind}: no index to feed")
+        index = (0, first["input_dim"])
     return shape, index, 0
 
 

@@ -49,10 +49,16 @@ def fan_scale(fan_in: int) -> float:
 class WitnessLayer:
     """One layer of a witness model.
 
+    ``MASK`` says what a Keras layer does with the mask an Embedding(mask_zero=True) starts:
+    "pass" it on unchanged (layers that support masking), "use" it (recurrent layers, global
+    average pooling: they set ``mask_out``), or "drop" it (layers that do not support masking).
+
     ``spec`` is the description's :class:`~rnnquiz.description.model.Layer` (arguments by the
     framework's own names); ``name`` the framework's name for the layer in the model (Keras
     auto-name, or the PyTorch ``nn.Sequential`` index).
     """
+
+    MASK = "drop"
 
     def __init__(self, spec, name, maker: Maker):
         self.spec = spec
@@ -67,6 +73,10 @@ class WitnessLayer:
         self.input_shape = None
         self.output_shapes = None
         self.outputs = ()  # the arrays the last call returned
+        # Keras masks (B, T) bools, True where a step is read: the one this layer receives,
+        # and the one it passes on (see MASK).
+        self.mask = None
+        self.mask_out = None
 
     # --- parameters -----------------------------------------------------------------------
 

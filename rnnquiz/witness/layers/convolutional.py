@@ -202,13 +202,22 @@ class TorchPooling(WitnessLayer):
 
 class GlobalPooling(WitnessLayer):
     """keras.layers.GlobalMaxPooling1D / GlobalAveragePooling1D: (B, T, c) -> (B, c)
-    ((B, 1, c) with keepdims)."""
+    ((B, 1, c) with keepdims). The average reads a mask (masked steps left out); the max
+    ignores it."""
+
+    MASK = "use"
 
     def build(self, shape):
         self.need_rank(shape, (3,), "a sequence (B, T, channels)")
 
     def call(self, x):
         axis = 2 if self.spec["data_format"] == "channels_first" else 1
+        if self.mask is not None and self.spec.kind == "GlobalAveragePooling1D":
+            # Keras averages the steps the mask keeps (0/0 when it keeps none)
+            m = np.expand_dims(self.mask, 2 if axis == 1 else 1).astype(x.dtype)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return (np.sum(x * m, axis=axis, keepdims=self.spec["keepdims"])
+                        / np.sum(m, axis=axis, keepdims=self.spec["keepdims"]))
         fn = np.max if self.spec.kind.startswith("GlobalMax") else np.mean
         if not x.size:
             shape = list(x.shape)

@@ -22,8 +22,8 @@ from rnnquiz.witness.layers.base import (
 class Embedding(WitnessLayer):
     """keras.layers.Embedding(V, d) "embeddings" (V, d) / nn.Embedding(V, d) "weight" (V, d):
     integer indices of any shape (B, ...) -> (B, ..., d), a row per index. No bias. Keras
-    ``mask_zero`` only marks index 0 as padding for later layers (the witness draws inputs
-    from 1..V-1 then); PyTorch ``padding_idx``'s row starts at zero, ``max_norm`` renormalises
+    ``mask_zero`` marks the steps reading index 0 as padding for the layers after it (the mask
+    is ``mask_out``); PyTorch ``padding_idx``'s row starts at zero, ``max_norm`` renormalises
     the rows it looks up (in place, as PyTorch does), ``_freeze`` makes it non-trainable."""
 
     def __init__(self, spec, name, maker):
@@ -53,6 +53,8 @@ class Embedding(WitnessLayer):
         if x.size and (x.min() < 0 or x.max() >= self.V):
             raise self.fail(f"indices must lie in 0..{self.V - 1}")
         w = next(iter(self._params.values()))
+        self.mask_out = (x != 0) if self.framework == "keras" and self.spec["mask_zero"] \
+            else None
         max_norm = self.spec.args.get("max_norm") if self.framework == "pytorch" else None
         if max_norm is not None and x.size and self.maker.allocate:
             rows = np.unique(x)
@@ -66,6 +68,8 @@ class Embedding(WitnessLayer):
 class Dense(WitnessLayer):
     """keras.layers.Dense(u) on (B, ..., k): kernel (k, u), bias (u,), y = phi(x kernel + b)
     on the last axis (a 3-D input keeps its time axis: (B, T, u))."""
+
+    MASK = "pass"
 
     def __init__(self, spec, name, maker):
         super().__init__(spec, name, maker)
@@ -106,6 +110,8 @@ class TimeDistributed(WitnessLayer):
     """keras.layers.TimeDistributed(layer) on (B, T, ...): the wrapped layer (its own tensors
     and names) applied to each of the T steps: (B·T, ...) in, (B, T, ...) out."""
 
+    MASK = "pass"
+
     def __init__(self, spec, name, maker, *, inner):
         super().__init__(spec, name, maker)
         self.inner = inner
@@ -126,6 +132,8 @@ class TimeDistributed(WitnessLayer):
 class Identity(WitnessLayer):
     """Dropout, SpatialDropout1D, nn.Dropout, nn.Identity: the identity at inference."""
 
+    MASK = "pass"
+
     def call(self, x):
         return x
 
@@ -133,6 +141,8 @@ class Identity(WitnessLayer):
 class Activation(WitnessLayer):
     """keras.layers.Activation(name) and PyTorch's activation modules: no parameters,
     elementwise (softmax along its axis); the shape is unchanged."""
+
+    MASK = "pass"
 
     def call(self, x):
         spec, kind = self.spec, self.spec.kind

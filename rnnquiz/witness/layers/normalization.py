@@ -38,6 +38,8 @@ class BatchNormalization(WitnessLayer):
     """keras.layers.BatchNormalization(axis=-1) on c features: gamma, beta (trainable, if
     scale / center), moving_mean, moving_variance (non-trainable): 4c in all."""
 
+    MASK = "pass"  # at inference the mask changes nothing here
+
     def build(self, shape):
         spec = self.spec
         self.axes = _axes(self, spec["axis"], len(shape))
@@ -96,6 +98,8 @@ class BatchNorm1d(WitnessLayer):
 class LayerNormalization(WitnessLayer):
     """keras.layers.LayerNormalization(axis=-1) on c features: gamma, beta (c,) each (2c);
     rms_scaling (deprecated in Keras) keeps gamma only and divides by sqrt(var + eps)."""
+
+    MASK = "pass"  # at inference the mask changes nothing here
 
     def build(self, shape):
         spec = self.spec

@@ -20,12 +20,16 @@ KERAS_RECURRENT = ("SimpleRNN", "LSTM", "GRU")
 
 
 def run_direction(cell, params, xs, *, width, n, activation=np.tanh,
-                  recurrent_activation=sigmoid, reset_after=True):
+                  recurrent_activation=sigmoid, reset_after=True, mask=None,
+                  zero_output_for_mask=False):
     """One layer in one direction from zero states.
 
     xs: (T, B, ins) -> (hs (T, B, width), h_T (B, width), c_T (B, n) for an LSTM else None);
     width is n, or the projection size of a projected LSTM. With B = 0 (a shape-only pass)
     the steps are not run: the arrays have their shapes and no elements.
+
+    mask: (T, B) bools (Keras): at a masked step the states are carried over unchanged and
+    the output repeats the previous one (zeros with ``zero_output_for_mask``).
     """
     T, B, ins = xs.shape
     xp = params.input_proj(xs.reshape(T * B, ins))
@@ -34,13 +38,20 @@ def run_direction(cell, params, xs, *, width, n, activation=np.tanh,
     c = np.zeros((B, n), dtype=xs.dtype)
     hs = np.empty((T, B, width), dtype=xs.dtype)
     for t in range(T if B else 0):
+        h_old, c_old = h, c
         if cell == "rnn":
             h, _ = rnn_step(xp[t], h, params, activation)
         elif cell == "lstm":
             h, c, _ = lstm_step(xp[t], h, c, params, activation, recurrent_activation)
         else:
             h, _ = gru_step(xp[t], h, params, reset_after, activation, recurrent_activation)
-        hs[t] = h
+        if mask is not None:
+            keep = mask[t][:, None]
+            out = np.where(keep, h, 0.0) if zero_output_for_mask else None
+            h, c = np.where(keep, h, h_old), np.where(keep, c, c_old)
+            hs[t] = h if out is None else out
+        else:
+            hs[t] = h
     return hs, h, (c if cell == "lstm" else None)
 
 
@@ -54,6 +65,8 @@ class KerasRecurrent(WitnessLayer):
     states (h, and c for an LSTM), each (B, u). ``prefix`` names the tensors
     "<prefix>/kernel" (Bidirectional's forward_lstm/kernel); without it, "kernel".
     """
+
+    MASK = "use"
 
     def __init__(self, spec, name, maker, *, prefix=None, go_backwards=None):
         super().__init__(spec, name, maker)
@@ -76,12 +89,16 @@ class KerasRecurrent(WitnessLayer):
         for full, array in self.params.named():
             self.add(full if self.prefix else full.split("/", 1)[1], array)
 
-    def run(self, x):
-        """x: (B, T, m) -> (output (B, u) or (B, T, u), [h (B, u), c (B, u) for an LSTM])."""
+    def run(self, x, mask=None, zero_output_for_mask=False):
+        """x: (B, T, m), mask: (B, T) or None -> (output (B, u) or (B, T, u),
+        [h (B, u), c (B, u) for an LSTM])."""
         xs = np.swapaxes(x, 0, 1)
+        steps = None if mask is None else np.swapaxes(mask, 0, 1)
         if self.go_backwards:
             xs = xs[::-1]
-        kw = {"activation": self.phi}
+            steps = None if steps is None else steps[::-1]
+        kw = {"activation": self.phi, "mask": steps,
+              "zero_output_for_mask": zero_output_for_mask}
         if self.gate is not None:
             kw["recurrent_activation"] = self.gate
         hs, h, c = run_direction(self.cell, self.params, np.ascontiguousarray(xs),
@@ -92,7 +109,8 @@ class KerasRecurrent(WitnessLayer):
         return out, states
 
     def call(self, x):
-        out, states = self.run(x)
+        out, states = self.run(x, self.mask)
+        self.mask_out = self.mask if self.spec["return_sequences"] else None
         return (out, *states) if self.spec["return_state"] else out
 
 
@@ -102,6 +120,8 @@ class Bidirectional(WitnessLayer):
     copy reads the steps last to first (Keras sets its go_backwards, and refuses a wrapped
     layer that already has it); its outputs are put back in time order before merging:
     concat (width 2u), sum, mul, ave (width u); None returns both."""
+
+    MASK = "use"
 
     def __init__(self, spec, name, maker, *, inner_name):
         super().__init__(spec, name, maker)
@@ -128,8 +148,12 @@ class Bidirectional(WitnessLayer):
                 self.add(name, array, trainable=not frozen)
 
     def call(self, x):
-        (yf, sf), (yb, sb) = (side.run(x) for side in self.sides)
-        if self.spec.inner["return_sequences"]:
+        sequences = self.spec.inner["return_sequences"]
+        # Keras sets zero_output_for_mask on both copies when they return sequences
+        (yf, sf), (yb, sb) = (side.run(x, self.mask, zero_output_for_mask=sequences)
+                              for side in self.sides)
+        self.mask_out = self.mask if sequences else None
+        if sequences:
             yb = yb[:, ::-1]
         if self.merge is None:
             outs = (yf, yb)
