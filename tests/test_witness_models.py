@@ -266,3 +266,64 @@ def test_a_large_model_is_counted_without_allocating():
     assert model.count() == 2_000_000 * 3000 + 4 * (4000 * 3000 + 4000 * 4000 + 4000) \
         + 4000 * 1000 + 1000
     assert model.layers[1].output_shapes == ((2, 4000),)
+
+
+# --- the CONVENTIONS.md table ("Whole models"), row by row ---------------------------------
+
+V, d, T, m, u, c, f, k = 50, 6, 7, 5, 4, 3, 8, 3
+CONVENTIONS = [
+    # line, layer index, parameters, trainable, output shape (Keras batch None -> B = 2)
+    (f"Embedding({V}, {d})", 0, V * d, V * d, (2, 3, d)),
+    (f"Embedding({V}, {d}, mask_zero=True, trainable=False)", 0, V * d, 0, (2, 3, d)),
+    (f"nn.Embedding({V}, {d}, padding_idx=0)", 0, V * d, V * d, (2, 3, d)),
+    (f"Input(shape=({T}, {m})) > SimpleRNN({u})", 0, u * m + u * u + u, None, (2, u)),
+    (f"Input(shape=({T}, {m})) > LSTM({u}, return_sequences=True)", 0,
+     4 * (u * m + u * u + u), None, (2, T, u)),
+    (f"Input(shape=({T}, {m})) > GRU({u})", 0, 3 * (u * m + u * u + 2 * u), None, (2, u)),
+    (f"Input(shape=({T}, {m})) > GRU({u}, reset_after=False)", 0, 3 * (u * m + u * u + u),
+     None, (2, u)),
+    (f"Input(shape=({T}, {m})) > Bidirectional(LSTM({u}, return_sequences=True))", 0,
+     2 * 4 * (u * m + u * u + u), None, (2, T, 2 * u)),
+    (f"Input(shape=({T}, {m})) > Bidirectional(GRU({u}), merge_mode='sum')", 0,
+     2 * 3 * (u * m + u * u + 2 * u), None, (2, u)),
+    (f"Input(shape=({T}, {m})) > Dense({u})", 0, m * u + u, None, (2, T, u)),
+    (f"Input(shape=({m},)) > Dense({u})", 0, m * u + u, None, (2, u)),
+    (f"nn.Linear({m}, {u})", 0, m * u + u, None, (2, u)),
+    (f"Input(shape=({T}, {m})) > TimeDistributed(Dense({u}))", 0, m * u + u, None, (2, T, u)),
+    (f"Input(shape=({T}, {m})) > SpatialDropout1D(0.5)", 0, 0, 0, (2, T, m)),
+    (f"Input(shape=({m},)) > RepeatVector({k})", 0, 0, 0, (2, k, m)),
+    (f"Input(shape=({T}, {m})) > Flatten()", 0, 0, 0, (2, T * m)),
+    (f"Input(shape=({T}, {c})) > Conv1D({f}, {k})", 0, k * c * f + f, None,
+     (2, (T - k) // 1 + 1, f)),
+    (f"Input(shape=({T}, {c})) > Conv1D({f}, {k}, strides=2, padding='same')", 0,
+     k * c * f + f, None, (2, -(-T // 2), f)),
+    (f"Input(shape=({T}, {c})) > MaxPooling1D(2)", 0, 0, 0, (2, (T - 2) // 2 + 1, c)),
+    (f"Input(shape=({T}, {c})) > GlobalAveragePooling1D()", 0, 0, 0, (2, c)),
+    (f"Input(shape=({T}, {c})) > BatchNormalization()", 0, 4 * c, 2 * c, (2, T, c)),
+    (f"Input(shape=({T}, {c})) > LayerNormalization()", 0, 2 * c, 2 * c, (2, T, c)),
+    (f"nn.Linear({m}, {c}) > nn.LayerNorm({c})", 1, 2 * c, 2 * c, (2, c)),
+    (f"nn.Linear({m}, {c}) > nn.BatchNorm1d({c})", 1, 2 * c, 2 * c, (2, c)),
+    (f"Input(shape=({T}, 6, 6, {c})) > ConvLSTM2D({f}, (3, 2))", 0,
+     4 * (3 * 2 * c * f + 3 * 2 * f * f + f), None, (2, 4, 5, f)),
+    (f"nn.RNNCell({m}, {u})", 0, u * m + u * u + 2 * u, None, (2, u)),
+    (f"nn.LSTMCell({m}, {u})", 0, 4 * (u * m + u * u + 2 * u), None, (2, u)),
+    (f"nn.GRUCell({m}, {u})", 0, 3 * (u * m + u * u + 2 * u), None, (2, u)),
+]
+
+
+@pytest.mark.parametrize("line, index, count, trainable, shape", CONVENTIONS)
+def test_the_conventions_table(line, index, count, trainable, shape):
+    layer = build_model(line).layers[index]
+    assert layer.count() == count
+    assert layer.trainable_count() == (count if trainable is None else trainable)
+    assert layer.output_shapes[0] == shape
+
+
+def test_pytorch_recurrent_output_h_n_c_n_as_conventions_states():
+    """output (B, T, D·H_out) with batch_first, else (T, B, D·H_out); h_n (D·L, B, H_out);
+    c_n (D·L, B, n); H_out = proj_size if set."""
+    first = build_model("nn.LSTM(5, 6, num_layers=3, bidirectional=True, proj_size=2, "
+                        "batch_first=True)", T=7, batch=4).layers[0]
+    assert first.output_shapes == ((4, 7, 4), (6, 4, 2), (6, 4, 6))
+    second = build_model("nn.GRU(5, 6, num_layers=2)", T=7, batch=4).layers[0]
+    assert second.output_shapes == ((7, 4, 6), (2, 4, 6))

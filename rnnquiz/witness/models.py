@@ -40,13 +40,14 @@ class WitnessModel:
     ``trainable_names``, ``output_shapes``), the concrete ``T`` and ``batch`` it ran with,
     ``input_shape`` (batch axis included) and ``forward(x)``."""
 
-    def __init__(self, spec, layers, *, T, batch, allocated, index_range=None):
+    def __init__(self, spec, layers, *, T, batch, allocated, index_range=None, batch_axis=0):
         self.spec = spec
         self.framework = spec.framework
         self.layers = layers
         self.T, self.batch = T, batch
         self.allocated = allocated
         self.index_range = index_range  # (low, high) when the input is integer indices
+        self.batch_axis = batch_axis  # 1 for a PyTorch time-major input (T, B, ...)
         self.input_shape = None
 
     def forward(self, x):
@@ -79,14 +80,11 @@ class WitnessModel:
         rng = rng if rng is not None else np.random.default_rng(1)
         shape = list(self.input_shape)
         if batch is not None:
-            shape[self._batch_axis()] = batch
+            shape[self.batch_axis] = batch
         if self.index_range is not None:
             return rng.integers(*self.index_range, size=shape)
         dtype = self.layers[0].maker.dtype
         return rng.standard_normal(shape).astype(dtype, copy=False)
-
-    def _batch_axis(self):
-        return getattr(self, "batch_axis", 0)
 
     def named_parameters(self) -> list:
         """((layer name, tensor name), array) for every tensor, in model order."""
@@ -213,8 +211,7 @@ def build_model(spec, *, T=None, batch=None, rng=None, allocate=True,
     layers = [make_layer(layer, name, maker, inner) for layer, (name, inner)
               in zip(spec.layers, names, strict=True)]
     model = WitnessModel(spec, layers, T=T, batch=batch, allocated=allocate,
-                         index_range=index)
-    model.batch_axis = axis
+                         index_range=index, batch_axis=axis)
     model.input_shape = tuple(batch if s == -1 else s for s in shape)
     x = model.example_input(rng, batch=batch if allocate else 0)
     model.forward(x)

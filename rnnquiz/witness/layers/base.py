@@ -30,6 +30,8 @@ class Maker:
         self.allocate = allocate
 
     def __call__(self, shape, scale=0.5, low=None):
+        """An array of ``shape``: uniform(-scale, scale), or uniform(low, low + scale) when
+        ``low`` is given (variances and scales stay positive)."""
         shape = tuple(int(s) for s in shape)
         if not self.allocate:
             return np.broadcast_to(np.zeros((), dtype=self.dtype), shape)
@@ -141,16 +143,16 @@ def _show(shape):
 
 # --- activation functions by name ------------------------------------------------------------
 
-def _sigmoid(z):
+def sigmoid(z):
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
-def _softmax(z, axis=-1):
+def softmax(z, axis=-1):
     e = np.exp(z - np.max(z, axis=axis, keepdims=True)) if z.size else z
     return e / np.sum(e, axis=axis, keepdims=True) if z.size else z
 
 
-def _log_softmax(z, axis=-1):
+def log_softmax(z, axis=-1):
     if not z.size:
         return z
     s = z - np.max(z, axis=axis, keepdims=True)
@@ -181,7 +183,7 @@ KERAS_ACTIVATIONS = {
     None: lambda z: z,
     "linear": lambda z: z,
     "tanh": np.tanh,
-    "sigmoid": _sigmoid,
+    "sigmoid": sigmoid,
     "relu": lambda z: np.maximum(z, 0.0),
     "relu6": lambda z: np.clip(z, 0.0, 6.0),
     "leaky_relu": lambda z: np.where(z > 0, z, 0.2 * z),
@@ -189,16 +191,16 @@ KERAS_ACTIVATIONS = {
     "selu": lambda z: _SELU[1] * _elu(z, _SELU[0]),
     "softplus": _softplus,
     "softsign": lambda z: z / (1.0 + np.abs(z)),
-    "swish": lambda z: z * _sigmoid(z),
-    "silu": lambda z: z * _sigmoid(z),
+    "swish": lambda z: z * sigmoid(z),
+    "silu": lambda z: z * sigmoid(z),
     "gelu": gelu,
     "hard_sigmoid": lambda z: np.clip(z + 3.0, 0.0, 6.0) / 6.0,
     "hard_silu": lambda z: z * np.clip(z + 3.0, 0.0, 6.0) / 6.0,
     "hard_swish": lambda z: z * np.clip(z + 3.0, 0.0, 6.0) / 6.0,
     "mish": lambda z: z * np.tanh(_softplus(z)),
     "exponential": np.exp,
-    "softmax": _softmax,
-    "log_softmax": _log_softmax,
+    "softmax": softmax,
+    "log_softmax": log_softmax,
 }
 
 
@@ -216,6 +218,3 @@ def torch_softmax_dim(dim, ndim):
         return dim
     return 0 if ndim in (0, 1, 3) else 1
 
-
-__all__ = ["KERAS_ACTIVATIONS", "Maker", "WitnessLayer", "fan_scale", "gelu", "keras_activation",
-           "torch_softmax_dim", "_log_softmax", "_sigmoid", "_softmax"]

@@ -9,12 +9,12 @@ import numpy as np
 
 from rnnquiz.witness.layers.base import (
     WitnessLayer,
-    _log_softmax,
-    _sigmoid,
-    _softmax,
     fan_scale,
     gelu,
     keras_activation,
+    log_softmax,
+    sigmoid,
+    softmax,
     torch_softmax_dim,
 )
 
@@ -153,14 +153,14 @@ class Activation(WitnessLayer):
         if kind == "Tanh":
             return np.tanh(x)
         if kind == "Sigmoid":
-            return _sigmoid(x)
+            return sigmoid(x)
         if kind == "GELU":
             if spec["approximate"] not in ("none", "tanh"):
                 raise self.fail("approximate must be 'none' or 'tanh'")
             return gelu(x, approximate=spec["approximate"] == "tanh")
         if kind == "LeakyReLU":
             return np.where(x > 0, x, spec["negative_slope"] * x)
-        fn = _softmax if kind == "Softmax" else _log_softmax
+        fn = softmax if kind == "Softmax" else log_softmax
         return fn(x, axis=torch_softmax_dim(spec["dim"], x.ndim))
 
 
