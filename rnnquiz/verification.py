@@ -116,8 +116,9 @@ MODEL_FORWARD_LIMIT = 5_000_000
 MODEL_WORK_LIMIT = 200_000_000
 # ... and at most this many time steps (recurrent layers step through T in Python).
 MODEL_STEPS_LIMIT = 5_000
-# The switch that removes a layer's bias, in each framework's own name.
-_BIAS_SWITCH = {"keras": "use_bias", "pytorch": "bias"}
+# The switches that add or remove a layer's additive offsets, in each framework's own names
+# (Keras normalisation layers call theirs center; nn.LayerNorm's bias needs its affine part).
+_BIAS_SWITCHES = {"keras": ("use_bias", "center"), "pytorch": ("bias",)}
 
 
 class ModelVerification:
@@ -223,32 +224,51 @@ def _compare_outputs(result, where, mine, theirs, framework):
                      f"{own.get(label)}")
 
 
-def _without_bias(spec):
-    """The same model with every layer's bias switch off (use_bias / bias = False)."""
+def _with_every_bias(spec):
+    """The same model with every bias switch on (use_bias, center, bias = True)."""
     from rnnquiz.description.model import Layer, ModelSpec
 
-    switch = _BIAS_SWITCH[spec.framework]
+    switches = _BIAS_SWITCHES[spec.framework]
 
-    def strip(layer):
+    def switch_on(layer):
         if layer is None:
             return None
         args = dict(layer.args)
-        inner = strip(layer.inner)
+        inner = switch_on(layer.inner)
         if inner is not None:
             args["layer"] = inner
-        if switch in args and layer.kind not in ("BatchNorm1d",):
-            args[switch] = False
+        for switch in switches:
+            if switch in args:
+                args[switch] = True
         return Layer(layer.kind, layer.framework, args, layer.given, inner, layer.column,
                      layer.text)
 
-    return ModelSpec(spec.framework, [strip(layer) for layer in spec.layers],
+    return ModelSpec(spec.framework, [switch_on(layer) for layer in spec.layers],
                      spec.input_shape, spec.text, spec.notes)
 
 
-def compare_model(engine, witness, *, without_bias=None) -> ModelVerification:
+def _is_bias(name):
+    """An additive offset by the framework's own tensor name: Keras bias / beta (also
+    forward_lstm/bias), PyTorch bias, bias_ih_l0, bias_hh_l1_reverse..."""
+    last = name.rsplit("/", 1)[-1]
+    return last in ("bias", "beta") or last.startswith("bias_")
+
+
+def bias_counts(spec, *, T=None, batch=None):
+    """(with bias, without bias) as the witness counts them: the model with every bias switch
+    on, and the same without any of its offset tensors (bias vectors, normalisation betas)."""
+    from rnnquiz.witness.models import build_model as build_whole
+
+    model = build_whole(_with_every_bias(spec), T=T, batch=batch, allocate=False)
+    total = model.count()
+    return total, total - sum(int(a.size) for (_, name), a in model.named_parameters()
+                              if _is_bias(name))
+
+
+def compare_model(engine, witness, *, with_bias=None, without_bias=None) -> ModelVerification:
     """Compare an engine result (``ModelCount``: ``.layers`` of ``LayerCount``, totals) with a
-    built witness model, naming every difference. ``without_bias`` is the witness's count of
-    the model with every bias switch off (compared with ``engine.without_bias`` when given)."""
+    built witness model, naming every difference. ``with_bias`` and ``without_bias`` are the
+    witness's :func:`bias_counts` (compared with the engine's when given)."""
     result = ModelVerification(witness.spec, witness.T, witness.batch)
     framework = witness.framework
     if getattr(engine, "framework", framework) != framework:
@@ -262,7 +282,7 @@ def compare_model(engine, witness, *, without_bias=None) -> ModelVerification:
         result.layers_checked += 1
     total, trainable = witness.count(), witness.trainable_count()
     own = {"total": total, "trainable": trainable, "non_trainable": total - trainable,
-           "with_bias": total, "without_bias": without_bias}
+           "with_bias": with_bias, "without_bias": without_bias}
     result.total = own
     for what, value in own.items():
         stated = getattr(engine, what, None)
@@ -294,13 +314,13 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
     engine = count_model(spec, T=T, batch=batch)
     try:
         shapes = build_whole(spec, T=T, batch=batch, allocate=False)
-        bare = build_whole(_without_bias(spec), T=T, batch=batch, allocate=False).count()
+        with_bias, without_bias = bias_counts(spec, T=T, batch=batch)
     except ModelError as e:
         result = ModelVerification(spec, T, batch)
         result.differences.append(f"the engine counts this model, the witness cannot build it: "
                                   f"{e}")
         return result
-    result = compare_model(engine, shapes, without_bias=bare)
+    result = compare_model(engine, shapes, with_bias=with_bias, without_bias=without_bias)
     work = sum(layer.count() for layer in shapes.layers if layer.type != "Embedding") * T * batch
     if (shapes.count() <= MODEL_FORWARD_LIMIT and work <= MODEL_WORK_LIMIT
             and max(shapes.input_shape) <= MODEL_STEPS_LIMIT):

@@ -8,7 +8,7 @@ import types
 import pytest
 
 from rnnquiz.errors import VerificationError
-from rnnquiz.verification import compare_model, verify_model
+from rnnquiz.verification import bias_counts, compare_model, verify_model
 from rnnquiz.witness.models import build_model
 
 
@@ -74,7 +74,7 @@ def torch_engine(B=2, T=3):
 
 def test_hand_counted_engines_agree_with_the_witness():
     result = compare_model(keras_engine(), build_model(KERAS_LINE, allocate=False),
-                           without_bias=212_900)
+                           with_bias=213_301, without_bias=212_900)
     assert result.ok, result.differences
     assert (result.layers_checked, result.tensors_checked) == (3, 6)
     result = compare_model(torch_engine(), build_model(TORCH_LINE, allocate=False))
@@ -86,7 +86,7 @@ def _mutated(change):
     engine = keras_engine()
     change(engine)
     return compare_model(engine, build_model(KERAS_LINE, allocate=False),
-                         without_bias=212_900).differences
+                         with_bias=213_301, without_bias=212_900).differences
 
 
 @pytest.mark.parametrize("change, message", [
@@ -114,6 +114,26 @@ def _mutated(change):
 ])
 def test_every_difference_is_named(change, message):
     assert message in _mutated(change)
+
+
+@pytest.mark.parametrize("line, with_bias, without_bias", [
+    # every bias switch on, then every offset tensor (bias, beta, bias_ih...) left out
+    (KERAS_LINE, 213_301, 213_301 - 400 - 1),
+    ("Input(shape=(3, 4)) > LSTM(2, use_bias=False) > Dense(1, use_bias=False)",
+     4 * (2 * 4 + 2 * 2 + 2) + 3, 4 * (2 * 4 + 2 * 2) + 2),
+    ("Input(shape=(3, 4)) > GRU(2) > BatchNormalization(center=False)",
+     3 * (2 * 4 + 2 * 2 + 2 * 2) + 4 * 2, 3 * (2 * 4 + 2 * 2) + 3 * 2),
+    ("Input(shape=(3, 4)) > LayerNormalization(scale=False)", 4, 0),
+    ("nn.Linear(5, 3, bias=False) > nn.BatchNorm1d(3) > nn.LayerNorm(3, bias=False)",
+     18 + 6 + 6, 15 + 3 + 3),
+    ("nn.LayerNorm(3, elementwise_affine=False)", 0, 0),
+    ("nn.GRU(4, 3, bidirectional=True, bias=False)", 2 * 3 * (3 * 4 + 3 * 3 + 2 * 3),
+     2 * 3 * (3 * 4 + 3 * 3)),
+])
+def test_bias_counts(line, with_bias, without_bias):
+    from rnnquiz.description.model import parse_model
+
+    assert bias_counts(parse_model(line)) == (with_bias, without_bias)
 
 
 def test_pytorch_h_n_and_c_n_are_compared():
