@@ -6,7 +6,7 @@ import numpy as np
 
 from rnnquiz.calculator.rules import count, described
 from rnnquiz.description.network import integer, shown
-from rnnquiz.errors import NetworkError, VerificationError
+from rnnquiz.errors import ModelError, NetworkError, VerificationError
 from rnnquiz.witness import build_model
 
 # Above this many parameters the weights are not allocated: shapes and counts are still checked
@@ -119,5 +119,232 @@ def verify(net, *, run_forward: bool = True, seed: int = 0, batch: int = 2) -> V
             result.differences.append(
                 f"forward pass: expected output {(T, batch, width)}, got {ys.shape}")
         elif not np.all(np.isfinite(ys)):
+            result.differences.append("forward pass: the output is not finite")
+    return result
+
+
+# --- whole models ----------------------------------------------------------------------------
+
+# A whole model's forward pass runs when its weights fit in memory and the work is modest:
+# at most this many parameters, and this many parameter-steps (non-embedding parameters × T ×
+# batch). Above either, the witness runs on placeholders: shapes and counts, no values.
+MODEL_FORWARD_LIMIT = 5_000_000
+MODEL_WORK_LIMIT = 200_000_000
+# ... and at most this many time steps (recurrent layers step through T in Python).
+MODEL_STEPS_LIMIT = 5_000
+# The switches that add or remove a layer's additive offsets, in each framework's own names
+# (Keras normalisation layers call theirs center; nn.LayerNorm's bias needs its affine part).
+_BIAS_SWITCHES = {"keras": ("use_bias", "center"), "pytorch": ("bias",)}
+
+
+class ModelVerification:
+    """The outcome of checking a whole model: the engine's figures against the witness's,
+    layer by layer (names, tensors, counts, trainable split, output shapes) and in total."""
+
+    def __init__(self, spec, T, batch):
+        self.spec = spec
+        self.T, self.batch = T, batch
+        self.differences = []
+        self.layers_checked = 0
+        self.tensors_checked = 0
+        self.total = None
+        self.forward_input = None
+        self.forward_output = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+    @property
+    def forward_ran(self) -> bool:
+        return self.forward_output is not None
+
+    def raise_for_differences(self) -> None:
+        if self.differences:
+            raise VerificationError("verification failed: " + "; ".join(self.differences))
+
+    def as_dict(self) -> dict:
+        return {
+            "verified": self.ok,
+            "differences": list(self.differences),
+            "layers_checked": self.layers_checked,
+            "tensors_checked": self.tensors_checked,
+            "T": self.T, "batch": self.batch,
+            "parameters": self.total,
+            "forward": None if not self.forward_ran else {
+                "input_shape": list(self.forward_input), "output_shape": list(self.forward_output),
+            },
+        }
+
+
+def _shape(value):
+    return None if value is None else tuple(value)
+
+
+def _witness_shape(framework, shape):
+    """Keras states its batch axis as None; PyTorch shapes are concrete."""
+    return (None,) + tuple(shape[1:]) if framework == "keras" else tuple(shape)
+
+
+def _compare_layer(result, k, mine, theirs, framework):
+    """Engine layer ``mine`` (a LayerCount) against witness layer ``theirs``."""
+    where = f"layer {k} ({theirs.name})"
+    diff = result.differences.append
+    if mine.name != theirs.name:
+        diff(f"{where}: engine names it {mine.name!r}, the witness {theirs.name!r}")
+    engine_tensors = [(t.name, _shape(t.shape)) for t in mine.tensors]
+    witness = {name: tuple(a.shape) for name, a in theirs.parameters().items()}
+    result.tensors_checked += len(engine_tensors)
+    for name, shape in engine_tensors:
+        if name not in witness:
+            diff(f"{where}: tensor {name} {shape}: stated by the engine, absent from the witness")
+        elif witness[name] != shape:
+            diff(f"{where}: tensor {name}: engine says {shape}, the witness has {witness[name]}")
+    stated = {name for name, _ in engine_tensors}
+    for name, shape in witness.items():
+        if name not in stated:
+            diff(f"{where}: tensor {name} {shape}: the witness has it, the engine omits it")
+    if stated == set(witness) and [n for n, _ in engine_tensors] != list(witness):
+        diff(f"{where}: the tensors are the same but listed in a different order")
+    for t in mine.tensors:
+        if getattr(t, "trainable", None) is None or t.name not in witness:
+            continue
+        if bool(t.trainable) != (t.name in theirs.trainable_names):
+            diff(f"{where}: tensor {t.name}: engine says trainable={bool(t.trainable)}, "
+                 f"the witness {t.name in theirs.trainable_names}")
+    count, trainable = theirs.count(), theirs.trainable_count()
+    for what, engine, own in (("parameters", mine.parameters, count),
+                              ("trainable", mine.trainable, trainable),
+                              ("non-trainable", mine.non_trainable, count - trainable)):
+        if engine != own:
+            diff(f"{where}: {what}: engine says {engine}, the witness has {own}")
+    _compare_outputs(result, where, mine, theirs, framework)
+
+
+def _compare_outputs(result, where, mine, theirs, framework):
+    diff = result.differences.append
+    shapes = [_witness_shape(framework, s) for s in theirs.output_shapes]
+    if _shape(mine.output_shape) != shapes[0]:
+        diff(f"{where}: output shape: engine says {_shape(mine.output_shape)}, "
+             f"the witness {shapes[0]}")
+    if framework != "pytorch":
+        return
+    extra = {"RNN": ("h_n", "c_n"), "LSTM": ("h_n", "c_n"), "GRU": ("h_n", "c_n"),
+             "LSTMCell": ("c_n",)}.get(theirs.type, ())
+    own = dict(zip(extra, shapes[1:], strict=False))
+    for label in ("h_n", "c_n"):
+        engine = _shape(getattr(mine, f"{label}_shape", None))
+        if theirs.type in ("RNN", "LSTM", "GRU") or engine is not None:
+            if engine != own.get(label):
+                diff(f"{where}: {label} shape: engine says {engine}, the witness "
+                     f"{own.get(label)}")
+
+
+def _with_every_bias(spec):
+    """The same model with every bias switch on (use_bias, center, bias = True)."""
+    from rnnquiz.description.model import Layer, ModelSpec
+
+    switches = _BIAS_SWITCHES[spec.framework]
+
+    def switch_on(layer):
+        if layer is None:
+            return None
+        args = dict(layer.args)
+        inner = switch_on(layer.inner)
+        if inner is not None:
+            args["layer"] = inner
+        for switch in switches:
+            if switch in args:
+                args[switch] = True
+        return Layer(layer.kind, layer.framework, args, layer.given, inner, layer.column,
+                     layer.text)
+
+    return ModelSpec(spec.framework, [switch_on(layer) for layer in spec.layers],
+                     spec.input_shape, spec.text, spec.notes)
+
+
+def _is_bias(name):
+    """An additive offset by the framework's own tensor name: Keras bias / beta (also
+    forward_lstm/bias), PyTorch bias, bias_ih_l0, bias_hh_l1_reverse..."""
+    last = name.rsplit("/", 1)[-1]
+    return last in ("bias", "beta") or last.startswith("bias_")
+
+
+def bias_counts(spec, *, T=None, batch=None):
+    """(with bias, without bias) as the witness counts them: the model with every bias switch
+    on, and the same without any of its offset tensors (bias vectors, normalisation betas)."""
+    from rnnquiz.witness.models import build_model as build_whole
+
+    model = build_whole(_with_every_bias(spec), T=T, batch=batch, allocate=False)
+    total = model.count()
+    return total, total - sum(int(a.size) for (_, name), a in model.named_parameters()
+                              if _is_bias(name))
+
+
+def compare_model(engine, witness, *, with_bias=None, without_bias=None) -> ModelVerification:
+    """Compare an engine result (``ModelCount``: ``.layers`` of ``LayerCount``, totals) with a
+    built witness model, naming every difference. ``with_bias`` and ``without_bias`` are the
+    witness's :func:`bias_counts` (compared with the engine's when given)."""
+    result = ModelVerification(witness.spec, witness.T, witness.batch)
+    framework = witness.framework
+    if getattr(engine, "framework", framework) != framework:
+        result.differences.append(f"framework: engine says {engine.framework}, the witness "
+                                  f"{framework}")
+    if len(engine.layers) != len(witness.layers):
+        result.differences.append(f"layers: engine lists {len(engine.layers)}, the witness "
+                                  f"built {len(witness.layers)}")
+    for k, (mine, theirs) in enumerate(zip(engine.layers, witness.layers, strict=False)):
+        _compare_layer(result, k, mine, theirs, framework)
+        result.layers_checked += 1
+    total, trainable = witness.count(), witness.trainable_count()
+    own = {"total": total, "trainable": trainable, "non_trainable": total - trainable,
+           "with_bias": with_bias, "without_bias": without_bias}
+    result.total = own
+    for what, value in own.items():
+        stated = getattr(engine, what, None)
+        if value is not None and stated is not None and stated != value:
+            result.differences.append(f"{what.replace('_', ' ')}: engine says {stated}, the "
+                                      f"witness has {value}")
+    return result
+
+
+def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerification:
+    """Check the engine's count of a whole model (a line or ``ModelSpec``) against the witness.
+
+    Both work at the same concrete T and batch (3 and 2 unless given). The witness is first
+    built on placeholders (shapes and counts only); when the model is small enough
+    (``MODEL_FORWARD_LIMIT``, ``MODEL_WORK_LIMIT``, ``MODEL_STEPS_LIMIT``) it is built again
+    with real weights and run forward, and its output must be finite. A model the engine
+    accepts but the witness cannot build is a difference; a model the engine refuses raises
+    the engine's error.
+    """
+    from rnnquiz.calculator.model import count_model  # the engine (imported when used)
+    from rnnquiz.description.model import parse_model
+    from rnnquiz.witness.models import DEFAULT_BATCH, DEFAULT_T
+    from rnnquiz.witness.models import build_model as build_whole
+
+    if isinstance(spec, str):
+        spec = parse_model(spec)
+    T = DEFAULT_T if T is None else T
+    batch = DEFAULT_BATCH if batch is None else batch
+    engine = count_model(spec, T=T, batch=batch)
+    try:
+        shapes = build_whole(spec, T=T, batch=batch, allocate=False)
+        with_bias, without_bias = bias_counts(spec, T=T, batch=batch)
+    except ModelError as e:
+        result = ModelVerification(spec, T, batch)
+        result.differences.append(f"the engine counts this model, the witness cannot build it: "
+                                  f"{e}")
+        return result
+    result = compare_model(engine, shapes, with_bias=with_bias, without_bias=without_bias)
+    work = sum(layer.count() for layer in shapes.layers if layer.type != "Embedding") * T * batch
+    if (shapes.count() <= MODEL_FORWARD_LIMIT and work <= MODEL_WORK_LIMIT
+            and max(shapes.input_shape) <= MODEL_STEPS_LIMIT):
+        rng = np.random.default_rng(seed)
+        model = build_whole(spec, T=T, batch=batch, rng=rng)
+        x = model.example_input(rng)
+        y = model.forward(x)
+        result.forward_input, result.forward_output = x.shape, y.shape
+        if not np.all(np.isfinite(y)):
             result.differences.append("forward pass: the output is not finite")
     return result

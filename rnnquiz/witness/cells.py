@@ -47,7 +47,7 @@ def activation_grad(name: str, a: np.ndarray, out: np.ndarray) -> np.ndarray:
 def rnn_step(xp, h, params, activation="tanh"):
     """h_t = phi(W_xh x_t + b + W_hh h_(t-1)); xp, h: (batch, n) -> (h_t, cache)."""
     a = xp + params.recur(h, (0,))
-    h_new = ACTIVATIONS[activation](a)
+    h_new = (activation if callable(activation) else ACTIVATIONS[activation])(a)
     return h_new, (h, a, h_new, activation)
 
 
@@ -60,16 +60,21 @@ def rnn_step_backward(dh, cache, params):
 
 # --- LSTM -------------------------------------------------------------------------------------
 
-def lstm_step(xp, h, c, params):
-    """xp: (batch, 4n), h: (batch, n or r), c: (batch, n) -> (h_t, c_t, cache)."""
+def lstm_step(xp, h, c, params, activation=np.tanh, recurrent_activation=sigmoid):
+    """xp: (batch, 4n), h: (batch, n or r), c: (batch, n) -> (h_t, c_t, cache).
+
+    ``activation`` (tanh) and ``recurrent_activation`` (the gates' sigmoid) can be other
+    functions for a forward pass (Keras lets them be set); the backward pass assumes the
+    defaults.
+    """
     n = c.shape[-1]
     z = xp + params.recur(h, (0, 1, 2, 3))
-    i = sigmoid(z[:, :n])
-    f = sigmoid(z[:, n:2 * n])
-    g = np.tanh(z[:, 2 * n:3 * n])
-    o = sigmoid(z[:, 3 * n:])
+    i = recurrent_activation(z[:, :n])
+    f = recurrent_activation(z[:, n:2 * n])
+    g = activation(z[:, 2 * n:3 * n])
+    o = recurrent_activation(z[:, 3 * n:])
     c_new = f * c + i * g
-    tc = np.tanh(c_new)
+    tc = activation(c_new)
     m = o * tc
     h_new = params.project(m)
     return h_new, c_new, (h, c, i, f, g, o, tc, m)
@@ -88,29 +93,30 @@ def lstm_step_backward(dh, dc, cache, params):
 
 # --- GRU --------------------------------------------------------------------------------------
 
-def gru_step(xp, h, params, reset_after):
+def gru_step(xp, h, params, reset_after, activation=np.tanh, recurrent_activation=sigmoid):
     """xp: (batch, 3n), h: (batch, n) -> (h_t, cache).
 
     reset_after (PyTorch, Keras default): n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
     reset before (Cho et al., textbook, Keras reset_after=False):
     n = tanh(W_in x + b_n + W_hn (r * h)).
-    h_t = z * h_(t-1) + (1 - z) * n.
+    h_t = z * h_(t-1) + (1 - z) * n. ``activation`` (tanh) and ``recurrent_activation``
+    (sigmoid) as in ``lstm_step``: other functions for a forward pass only.
     """
     n = h.shape[-1]
     if reset_after:
         hp = params.recur(h, (0, 1, 2))
-        r = sigmoid(xp[:, :n] + hp[:, :n])
-        z = sigmoid(xp[:, n:2 * n] + hp[:, n:2 * n])
+        r = recurrent_activation(xp[:, :n] + hp[:, :n])
+        z = recurrent_activation(xp[:, n:2 * n] + hp[:, n:2 * n])
         hn = hp[:, 2 * n:]
-        cand = np.tanh(xp[:, 2 * n:] + r * hn)
+        cand = activation(xp[:, 2 * n:] + r * hn)
         rh = None
     else:
         hp = params.recur(h, (0, 1))
-        r = sigmoid(xp[:, :n] + hp[:, :n])
-        z = sigmoid(xp[:, n:2 * n] + hp[:, n:2 * n])
+        r = recurrent_activation(xp[:, :n] + hp[:, :n])
+        z = recurrent_activation(xp[:, n:2 * n] + hp[:, n:2 * n])
         rh = r * h
         hn = None
-        cand = np.tanh(xp[:, 2 * n:] + params.recur(rh, (2,)))
+        cand = activation(xp[:, 2 * n:] + params.recur(rh, (2,)))
     return z * h + (1.0 - z) * cand, (h, r, z, cand, hn, rh, reset_after)
 
 
