@@ -194,3 +194,48 @@ def test_a_model_the_witness_cannot_build_is_a_difference(engine_module):
     assert result.differences == [
         "the engine counts this model, the witness cannot build it: nn.Linear(128, 5): "
         "receives 256 features, but in_features is 128"]
+
+
+# --- with the real engine (rnnquiz.calculator.model, from the i10calc branch) ---------------
+
+def _engine():
+    try:
+        import rnnquiz.calculator.model as engine
+    except ImportError:
+        pytest.skip("the engine's count_model is not on this branch")
+    return engine
+
+
+def _agree(line, T):
+    from rnnquiz.errors import ModelError
+
+    try:
+        result = verify_model(line, T=T, batch=3)
+    except ModelError as refused:  # the engine refuses: so must the witness
+        with pytest.raises(ModelError):
+            build_model(line, T=T, batch=3, allocate=False)
+        return str(refused)
+    assert result.ok, f"{line} (T={T}):\n  " + "\n  ".join(result.differences)
+    return None
+
+
+def test_engine_and_witness_agree_on_the_issues_examples():
+    _engine()
+    for line in (KERAS_LINE, TORCH_LINE, "Input(shape=(16, 4096)) > "
+                 "Bidirectional(LSTM(64, return_sequences=True)) > TimeDistributed(Dense(10))"):
+        assert _agree(line, 3) is None
+
+
+def test_engine_and_witness_agree_on_random_lines():
+    """Keras and PyTorch lines drawn as the framework cross-checks draw them."""
+    _engine()
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from test_witness_frameworks import keras_lines, torch_lines
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.one_of(keras_lines(), st.tuples(torch_lines(), st.just(5))))
+    def check(line_and_T):
+        _agree(*line_and_T)
+
+    check()
