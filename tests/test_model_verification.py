@@ -239,3 +239,15 @@ def test_engine_and_witness_agree_on_random_lines():
         _agree(*line_and_T)
 
     check()
+
+
+def test_batchnorm1d_without_affine_has_no_bias_to_add():
+    # Found by the witness: the engine's with-bias total once added 5 here (275 vs 270).
+    from rnnquiz.calculator.model import count_model
+    from rnnquiz.verification import verify_model
+
+    line = ("nn.Linear(3, 5) > nn.BatchNorm1d(5, affine=False) > nn.LeakyReLU(0.2) > "
+            "nn.BatchNorm1d(5, track_running_stats=False) > nn.GRUCell(5, 4) > nn.Tanh() > "
+            "nn.LSTMCell(4, 3)")
+    result = count_model(line)
+    assert result.with_bias == 270 and verify_model(result.spec).ok
