@@ -128,12 +128,9 @@ def _count_model(ctx, model, batch, as_json, explain, diagram, do_verify, kw, sv
 
 
 def _verify_model(result):
-    """The witness's check of a whole model (rnnquiz.verification.verify_model), when built."""
-    try:
-        from rnnquiz.verification import verify_model
-    except ImportError:
-        raise click.ClickException("--verify for a whole model needs the witness's "
-                                   "verify_model, which this build does not have yet") from None
+    """The NumPy witness's check of a whole model, for the same T and batch as the count."""
+    from rnnquiz.verification import verify_model
+
     return verify_model(result.spec, T=result.T, batch=result.batch)
 
 
