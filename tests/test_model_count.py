@@ -328,7 +328,27 @@ def test_api_object():
     assert data["layers"][0]["output_shape"] == [None, 100, 32]
 
 
-# --- the --verify hook (the lead wires the witness's verify_model) --------------------------
+# --- --verify: the witness itself, then the hook's plumbing -----------------------------------
+
+@pytest.mark.parametrize("line", [EXAMPLE_1, EXAMPLE_2, EXAMPLE_3])
+def test_verify_runs_the_real_witness_on_the_issues_examples(line):
+    result = CliRunner().invoke(cli, ["count", line, "--verify"])
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith(
+        "verified: the NumPy witness model agrees on every tensor, count and output shape")
+
+
+def test_verify_names_a_difference_when_the_engine_is_wrong(monkeypatch):
+    from rnnquiz.calculator.layers import base
+
+    real = base.LayerCount.parameters.fget
+    monkeypatch.setattr(base.LayerCount, "parameters",
+                        property(lambda self: real(self) + (1 if self.type == "LSTM" else 0)))
+    result = CliRunner().invoke(cli, ["count", EXAMPLE_1, "--verify"])
+    assert result.exit_code == 1
+    assert str(result.exception).startswith(
+        "verification failed: layer 1 (lstm): parameters: engine says 53201, the witness has "
+        "53200")
 
 class _StubVerification:
     def __init__(self, ok):
