@@ -1,0 +1,78 @@
+"""Faults found by working exported problems as a student would (issue 8 acceptance): the key
+as printed is graded right when typed, a number is rounded to the precision it is graded at,
+and large numbers written with thousands separators read as rnnquiz writes them."""
+
+import math
+import re
+
+import pytest
+
+from rnnquiz.drill.answers import UnreadableAnswer, grouped_reading, parse_number
+from rnnquiz.drill.grading import grade
+from rnnquiz.drill.problems import generate
+from rnnquiz.drill.soundness import Key, audit, unrounded
+from rnnquiz.drill.templates import shipped_templates
+
+TEMPLATES = {t.id: t for t in shipped_templates()}
+
+
+@pytest.fixture
+def unchecked(monkeypatch):
+    """Generation without the NumPy check (test_problems runs it): the variants are the same."""
+    monkeypatch.setattr("rnnquiz.drill.problems.check", lambda net, ask, solved: [])
+
+
+def test_a_gradient_factor_above_1000_is_given_to_3_significant_figures():
+    # bptt-gradient-scaling@3 drew w = 2, T = 12: the key said "4096 (3 significant figures)"
+    # and a student typing 4,096 or 4,100 (rnnquiz's own way of writing it) was marked wrong.
+    p = generate(TEMPLATES["bptt-gradient-scaling"], 3)
+    assert "w = 2." in p.question and "h_12" in p.question
+    assert p.answer == 4100 and p.answer_text == "4,100" and p.tolerance == 5
+    assert "w^T = 2^12 = 4,096 ≈ 4,100 (3 significant figures)" in p.solution
+    for typed in ("4,100", "4100", "4,096", "4096", "4 100"):
+        assert grade(p, typed).correct, typed
+    for typed in ("4,110", "4110", "4.1", "24"):
+        assert not grade(p, typed).correct, typed
+
+
+def test_every_gradient_factor_keeps_exactly_3_significant_figures(unchecked):
+    for seed in range(300):
+        p = generate(TEMPLATES["bptt-gradient-scaling"], seed)
+        w = float(re.search(r"w = (-?[\d.]+)\. ", p.question).group(1))
+        exact = w ** int(re.search(r"from h_(\d+) to h_0", p.question).group(1))
+        digits = f"{abs(p.answer):.{p.decimals}f}".replace(".", "").lstrip("0")
+        figures = len(digits.rstrip("0")) if p.answer >= 100 else len(digits)
+        assert figures <= 3, (p.variant_id, p.answer_text)
+        magnitude = math.floor(math.log10(abs(p.answer)))
+        assert p.tolerance == pytest.approx(0.5 * 10.0 ** (magnitude - 2)), p.variant_id
+        assert unrounded(Key("number", p.answer, p.tolerance)) == [], p.variant_id
+        assert abs(exact - p.answer) <= p.tolerance, p.variant_id
+
+
+def test_thousands_separators_in_a_number_answer():
+    assert parse_number("0,62") == 0.62  # a lone comma stays a decimal comma
+    assert parse_number("4,100") == 4.1
+    assert grouped_reading("4,100") == 4100 and grouped_reading("0,62") is None
+    assert grouped_reading("4.100") is None and grouped_reading("1,234,567") is None
+    assert parse_number("1,234,567") == 1234567 and parse_number("4,100.5") == 4100.5
+    with pytest.raises(UnreadableAnswer):
+        parse_number("4,10,0")
+
+
+def test_the_validator_flags_a_key_not_rounded_to_its_precision_or_not_graded_right():
+    assert unrounded(Key("number", 4096.0, 5.0)) == [
+        "the answer 4096 is not rounded to the precision it is graded at (± 5)"]
+    assert unrounded(Key("number", 4100.0, 5.0)) == []
+    assert unrounded(Key("number", 0.516, 0.0005)) == []
+    assert unrounded(Key("number", 0.5162, 0.0005)) != []
+    p = generate(TEMPLATES["forward-y2"], 3)
+    assert audit(p) == []
+    p.accepted = [*p.accepted, "0,5"]
+    assert audit(p) == ["forward-y2@3: the answer written '0,5' is not graded as right"]
+
+
+@pytest.mark.parametrize("template_id", sorted(TEMPLATES))
+def test_every_key_as_printed_and_every_accepted_form_is_graded_right(template_id, unchecked):
+    for seed in range(0, 60 * 131, 131):
+        p = generate(TEMPLATES[template_id], seed)
+        assert audit(p) == [], p.variant_id
