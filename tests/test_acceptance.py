@@ -76,3 +76,20 @@ def test_every_key_as_printed_and_every_accepted_form_is_graded_right(template_i
     for seed in range(0, 60 * 131, 131):
         p = generate(TEMPLATES[template_id], seed)
         assert audit(p) == [], p.variant_id
+
+
+def test_every_practice_line_fits_a_narrow_terminal(tmp_path, monkeypatch):
+    # In a 60-column tmux pane the header "rnnquiz practice: 6 problems, seed 11 (repeat with
+    # --seed 11)" and the summary ran past the edge while the questions wrapped.
+    from click.testing import CliRunner
+
+    from rnnquiz.cli import cli
+
+    monkeypatch.setattr("rnnquiz.cli.practice.terminal_width", lambda: 40)
+    result = CliRunner().invoke(cli, ["practice", "--count", "3", "--seed", "123456789",
+                                      "--data-dir", str(tmp_path)], input="1\nskip\nhint\n")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "rnnquiz practice: 3 problems, seed"
+    too_long = [line for line in lines if len(line) > 40 and " " in line.strip()]
+    assert too_long == []
