@@ -93,3 +93,17 @@ def test_every_practice_line_fits_a_narrow_terminal(tmp_path, monkeypatch):
     assert lines[0] == "rnnquiz practice: 3 problems, seed"
     too_long = [line for line in lines if len(line) > 40 and " " in line.strip()]
     assert too_long == []
+
+
+def test_stats_per_skill_counts_what_was_answered_under_that_name():
+    # "Attempts: 6 (1 answered, 5 skipped)" above a table whose "attempts" column summed to 1.
+    from rnnquiz.drill.history import Attempt
+    from rnnquiz.drill.practice import stats_lines
+
+    attempts = [Attempt(time=float(k), variant_id="forward-y2@1", skill="forward",
+                        answer="(skipped)" if k else "0.5", correct=False, misconception=None)
+                for k in range(6)]
+    lines = stats_lines(attempts)
+    assert lines[0] == "Attempts: 6 (1 answered, 5 skipped)"
+    assert lines[3].split()[:3] == ["skill", "answered", "accuracy"]
+    assert lines[4].split()[:3] == ["forward", "1", "0%"]
