@@ -107,3 +107,12 @@ def test_stats_per_skill_counts_what_was_answered_under_that_name():
     assert lines[0] == "Attempts: 6 (1 answered, 5 skipped)"
     assert lines[3].split()[:3] == ["skill", "answered", "accuracy"]
     assert lines[4].split()[:3] == ["forward", "1", "0%"]
+
+
+def test_the_hidden_states_hint_does_not_list_them():
+    # "h_0, h_1, ..., h_36." was the answer (37) written out as a list to count.
+    from rnnquiz.drill.soundness import numbers_in
+
+    for seed in range(50):
+        p = generate(TEMPLATES["bptt-hidden-states"], seed)
+        assert p.hints and all(p.network.T not in numbers_in(h) for h in p.hints), p.variant_id
