@@ -116,3 +116,18 @@ def test_the_hidden_states_hint_does_not_list_them():
     for seed in range(50):
         p = generate(TEMPLATES["bptt-hidden-states"], seed)
         assert p.hints and all(p.network.T not in numbers_in(h) for h in p.hints), p.variant_id
+
+
+@pytest.mark.parametrize("template_id, ident", [
+    ("multiply-adds-last-output", "output-every-step"),
+    ("multiply-adds-every-step", "output-once")])
+def test_the_likeliest_multiply_add_mistake_is_named(template_id, ident, unchecked):
+    # With one output at the end, the likeliest wrong count runs the output layer T times
+    # (and the other way round); it was graded "Not quite." without a name.
+    for seed in range(40):
+        p = generate(TEMPLATES[template_id], seed)
+        m, n, out = p.network.m, p.network.n, p.network.p
+        recurrent, head = p.network.T * (n * m + n * n), out * n
+        wrong = recurrent + (head if ident == "output-once" else p.network.T * head)
+        g = grade(p, f"{wrong:,}")
+        assert not g.correct and g.misconception.id == ident, p.variant_id

@@ -272,6 +272,8 @@ CATALOGUE = (
     ("h0-left-out", "h_0 left out", unrolled.h0_left_out),
     ("h0-step-skipped", "first step skipped", unrolled.h0_step_skipped),
     ("one-step-only", "one time step only", unrolled.one_step_only),
+    ("output-every-step", "output layer run at every step", unrolled.output_every_step),
+    ("output-once", "output layer run once", unrolled.output_once),
     ("T-changes-count", "thinks T changes the count", unrolled.t_changes_count),
     ("activation-changes-count", "thinks the activation changes the count",
      unrolled.activation_changes_count),
