@@ -131,3 +131,16 @@ def test_the_likeliest_multiply_add_mistake_is_named(template_id, ident, uncheck
         wrong = recurrent + (head if ident == "output-once" else p.network.T * head)
         g = grade(p, f"{wrong:,}")
         assert not g.correct and g.misconception.id == ident, p.variant_id
+
+
+def test_one_keras_gru_bias_row_written_2d_is_named_and_reaches_the_cloze_blank(unchecked):
+    from rnnquiz.export.moodle import question
+
+    for seed in range(30):
+        p = generate(TEMPLATES["keras-gru-bias-shape"], seed)
+        rows = p.answer[1]
+        for typed in (f"({rows},)", f"(1, {rows})"):
+            g = grade(p, typed)
+            assert not g.correct and g.misconception.name.startswith("one bias row"), typed
+        xml = "\n".join(question(p))
+        assert f"~%0%1:0#(1, {rows}) counts one bias row" in xml, p.variant_id
