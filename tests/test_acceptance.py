@@ -144,3 +144,19 @@ def test_one_keras_gru_bias_row_written_2d_is_named_and_reaches_the_cloze_blank(
             assert not g.correct and g.misconception.name.startswith("one bias row"), typed
         xml = "\n".join(question(p))
         assert f"~%0%1:0#(1, {rows}) counts one bias row" in xml, p.variant_id
+
+
+def test_validate_says_one_template_in_one_file(tmp_path):
+    from click.testing import CliRunner
+
+    from rnnquiz.cli import cli
+
+    (tmp_path / "t.yaml").write_text(
+        "templates:\n  - id: mine\n    skill: counts\n    title: Mine\n"
+        "    params: {m: [2, 9], n: [10, 20], p: 3}\n"
+        "    question: \"An RNN has {m} inputs and {n} hidden neurons. How many parameters?\"\n"
+        "    hints: [\"Count every weight and bias.\"]\n    ask: {quantity: total}\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--seeds", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "ok: 1 template in 1 file, each rendered and checked with 1 seed\n"
