@@ -160,3 +160,27 @@ def test_validate_says_one_template_in_one_file(tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--seeds", "1"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "ok: 1 template in 1 file, each rendered and checked with 1 seed\n"
+
+
+@pytest.mark.parametrize("template_id", ["inverse-n", "inverse-n-no-bias", "inverse-m"])
+def test_an_inverse_problem_names_the_output_layer_left_out(template_id, unchecked):
+    # inverse-n@2677 had no named mistake at all: the biases left out round back to the answer.
+    named = 0
+    for seed in range(40):
+        p = generate(TEMPLATES[template_id], seed)
+        net, total = p.network, p.answer
+        unknown = "m" if template_id == "inverse-m" else "n"
+        given = net.n * net.m + net.n * net.n + (net.n + net.p if net.bias else 0) + net.p * net.n
+        k = {"m": net.m, "n": net.n}[unknown]
+        # solve the equation without W_hy (and b_y) for the unknown, then round
+        a, b, c = (0, net.n, net.n * net.n + (net.n if net.bias else 0) - given) \
+            if unknown == "m" else (1, net.m + (1 if net.bias else 0), -given)
+        root = -c / b if a == 0 else (-b + math.sqrt(b * b - 4 * a * c)) / (2 * a)
+        assert k == total or unknown == "m" and net.m == total
+        if round(root) == p.answer:
+            continue
+        g = grade(p, str(round(root)))
+        assert not g.correct and g.misconception.id == "inverse-output-left-out", p.variant_id
+        assert ("b_y" in g.misconception.explanation) == net.bias
+        named += 1
+    assert named >= 30

@@ -300,6 +300,8 @@ CATALOGUE = (
     ("inverse-one-bias", "one bias per gate in PyTorch's equation", inverse.one_bias),
     ("keras-one-bias-row-2d", "one bias row (reset_after=False counted)",
      keras_one_bias_row_2d),
+    ("inverse-output-left-out", "output layer left out of the equation",
+     inverse.output_layer_left_out),
 )
 
 
