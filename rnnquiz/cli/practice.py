@@ -56,7 +56,7 @@ def practice(count_, skills, seed, convention, problem_dirs, data_dir):
 
     from rnnquiz.calculator.words import counted
     from rnnquiz.drill.history import History, HistoryBusyError
-    from rnnquiz.drill.practice import Summary, plan, problems_for, run_session
+    from rnnquiz.drill.practice import Summary, plan, problems_for, run_session, wrap
 
     def warn(text):
         click.echo(f"warning: {text}", err=True)
@@ -71,12 +71,13 @@ def practice(count_, skills, seed, convention, problem_dirs, data_dir):
         warn("planning this session without your history (it is locked)")
         attempts = []
     picks = plan(templates, count_, seed, attempts)
-    click.echo(f"rnnquiz practice: {counted(len(picks), 'problem')}, seed {seed} "
-               f"(repeat with --seed {seed})")
+    width = terminal_width()
+    click.echo(wrap(f"rnnquiz practice: {counted(len(picks), 'problem')}, seed {seed} "
+                    f"(repeat with --seed {seed})", width))
     summary, finished = Summary(), False
     try:
         run_session(problems_for(picks, warn), _stdin_ask, click.echo, history,
-                    total=len(picks), summary=summary, width=terminal_width())
+                    total=len(picks), summary=summary, width=width)
         finished = True
     finally:  # the summary is shown whatever stopped the session
         try:
@@ -87,4 +88,4 @@ def practice(count_, skills, seed, convention, problem_dirs, data_dir):
         click.echo("Session complete." if finished and not summary.ended_early
                    else "Session ended early.")
         for line in summary.lines():
-            click.echo(line)
+            click.echo(wrap(line, width))

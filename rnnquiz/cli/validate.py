@@ -35,5 +35,8 @@ def validate(paths, seeds):
     if report.errors:
         raise click.ClickException(f"{len(report.errors)} error(s) in {len(report.files)} "
                                    "file(s)")
-    click.echo(f"ok: {len(report.templates)} templates in {len(report.files)} file(s), each "
-               f"rendered and checked with {seeds} seeds")
+    from rnnquiz.calculator.words import counted
+
+    click.echo(f"ok: {counted(len(report.templates), 'template')} in "
+               f"{counted(len(report.files), 'file')}, each rendered and checked with "
+               f"{counted(seeds, 'seed')}")

@@ -26,6 +26,8 @@ _INT = re.compile(r"^[+]?\d{1,3}(?:([,' _\u00a0\u202f])\d{3})*$|^[+]?\d+$")
 _SHAPE_WRAPPERS = re.compile(r"^(?:torch\.size|shape|size)?\s*[\(\[\{]*\s*(.*?)\s*[\)\]\}]*$")
 _SHAPE_SEPARATORS = re.compile(r"\s*(?:,|x|×|\*|by)\s*|\s+")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[+-]?\d+)?$")
+# Thousands grouped with commas: '4,096', '1,234,567', '4,100.5'.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _TRAILING_WORDS = re.compile(r"\s*(?:parameters|parameter|params|weights|steps|states|"
                              r"multiply-adds|times)\.?$")
 YES = {"yes", "y", "true", "t", "yes it does", "it does", "ja", "oui", "si"}
@@ -64,11 +66,26 @@ def parse_shape(text) -> tuple:
 
 
 def parse_number(text) -> float:
-    """'0.62', '0,62', '.62', '-1.5e-3' -> float (a lone comma is a decimal comma)."""
+    """'0.62', '0,62', '.62', '-1.5e-3', '1,234,567', '4,100.5' -> float.
+
+    A lone comma is a decimal comma ('4,100' -> 4.1); see ``grouped_reading`` for the other
+    way to read it.
+    """
     s = _clean(text).replace(" ", "")
+    if len(s) <= 100 and _GROUPED.match(s) and (s.count(",") > 1 or "." in s):
+        return float(s.replace(",", ""))
     if not _NUMBER.match(s) or len(s) > 100:
         raise UnreadableAnswer(f"expected {EXPECTED['number']}")
     return float(s.replace(",", "."))
+
+
+def grouped_reading(text) -> float | None:
+    """'4,100' read with a thousands separator (4100.0) when ``parse_number`` reads its lone
+    comma as a decimal comma (4.1); None when the text has no such second reading."""
+    s = _clean(text).replace(" ", "")
+    if _GROUPED.match(s) and s.count(",") == 1 and "." not in s:
+        return float(s.replace(",", ""))
+    return None
 
 
 def parse_yesno(text) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rnnquiz.drill.answers import parse
+from rnnquiz.drill.answers import grouped_reading, parse
 
 
 class Grade:
@@ -45,6 +45,12 @@ def grade(problem, text: str) -> Grade:
         return Grade(False, given, named)
     if accepts(problem, given):
         return Grade(True, given)
+    if problem.kind == "number":
+        # '4,096' is 4.096 with a decimal comma but 4096 with a thousands separator, the way
+        # rnnquiz itself writes large numbers: the reading the key accepts wins.
+        grouped = grouped_reading(text)
+        if grouped is not None and accepts(problem, grouped):
+            return Grade(True, grouped)
     # A wrong answer closer to a named mistake than to anything else gets its name.
     for wrong in problem.wrong_answers:
         if _same(problem, given, wrong.value):

@@ -1,5 +1,6 @@
 """Named mistakes of inverse problems (a size found from the total): the count equation of
-another convention solved and rounded. Each rule returns (wrong value, explanation) or None.
+another convention, or of the network without its output layer, solved and rounded. Each rule
+returns (wrong value, explanation) or None.
 """
 
 from __future__ import annotations
@@ -57,3 +58,11 @@ def one_bias(net, ask, solved):
     return _other_equation(net, ask, solved, net.replace(convention="textbook"),
                            "with one bias vector per gate block; PyTorch keeps two (bias_ih "
                            "and bias_hh)")
+
+
+def output_layer_left_out(net, ask, solved):
+    if not net.p or ask.get("of") == "p":
+        return None
+    tensors = "W_hy and b_y" if net.bias else "W_hy"
+    return _other_equation(net, ask, solved, net.replace(p=None),
+                           f"without the output layer ({tensors}), which the total includes")

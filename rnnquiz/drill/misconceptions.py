@@ -138,6 +138,16 @@ def keras_one_bias_row(net, ask, solved):
                    "one row for the input side, one for the recurrent side")
 
 
+def keras_one_bias_row_2d(net, ask, solved):
+    """The same mistake written as a 2-D shape, (1, 3n): a Cloze blank then gets its feedback."""
+    if not _keras_two_rows(net) or ask["quantity"] != "shape" or not solved.tensor.is_bias:
+        return None
+    rows = net.gates * net.n
+    return (1, rows), (f"(1, {rows}) counts one bias row, as reset_after=False does; with "
+                       f"reset_after=True (Keras 3's default) the bias is (2, {rows}): one row "
+                       "for the input side, one for the recurrent side")
+
+
 def gru_four_blocks(net, ask, solved):
     if net.cell != "gru" or net.proj_size:
         return None
@@ -272,6 +282,8 @@ CATALOGUE = (
     ("h0-left-out", "h_0 left out", unrolled.h0_left_out),
     ("h0-step-skipped", "first step skipped", unrolled.h0_step_skipped),
     ("one-step-only", "one time step only", unrolled.one_step_only),
+    ("output-every-step", "output layer run at every step", unrolled.output_every_step),
+    ("output-once", "output layer run once", unrolled.output_once),
     ("T-changes-count", "thinks T changes the count", unrolled.t_changes_count),
     ("activation-changes-count", "thinks the activation changes the count",
      unrolled.activation_changes_count),
@@ -286,6 +298,10 @@ CATALOGUE = (
     ("inverse-biases-left-out", "biases left out of the equation", inverse.biases_left_out),
     ("inverse-biases-added", "biases put into a bias-free equation", inverse.biases_added),
     ("inverse-one-bias", "one bias per gate in PyTorch's equation", inverse.one_bias),
+    ("keras-one-bias-row-2d", "one bias row (reset_after=False counted)",
+     keras_one_bias_row_2d),
+    ("inverse-output-left-out", "output layer left out of the equation",
+     inverse.output_layer_left_out),
 )
 
 

@@ -257,7 +257,7 @@ def stats_lines(attempts, top=5) -> list:
     for a in answered:
         by_skill[a.skill].append(a.correct)
     out.append("")
-    out.append(f"{'skill':<14} {'attempts':>8} {'accuracy':>9}  trend (last 10 vs the 10 before)")
+    out.append(f"{'skill':<14} {'answered':>8} {'accuracy':>9}  trend (last 10 vs the 10 before)")
     for skill in sorted(by_skill):
         marks = by_skill[skill]
         acc = 100 * sum(marks) / len(marks)

@@ -60,7 +60,7 @@ def display(kind: str, value, decimals=None) -> str:
     if kind == "yesno":
         return "yes" if value else "no"
     if kind == "number":
-        return f"{value:.{decimals}f}"
+        return f"{value:,.{decimals}f}"
     return number(value)
 
 
@@ -314,11 +314,14 @@ def _gradient_factor(net, ask, values, rng):
     exact = w ** T
     magnitude = math.floor(math.log10(abs(exact)))
     decimals = max(0, 2 - magnitude)  # three significant figures
+    value = round(exact, 2 - magnitude)  # 4096 -> 4100.0: three figures above 1,000 too
     trend = "vanishes" if abs(w) < 1 else "explodes"
+    exactly = "" if value == exact else f"{display('number', exact, 12).rstrip('0').rstrip('.')} ≈ "
     lines = [f"each step back multiplies the gradient by dh_t/dh_(t-1) = w = {w:g}",
-             f"after T = {T} steps: w^T = {w:g}^{T} = {exact:.{decimals}f} (3 significant "
-             f"figures): the gradient {trend} because |w| {'<' if abs(w) < 1 else '>'} 1"]
-    return Solved("number", round(exact, decimals), lines, decimals=decimals,
+             f"after T = {T} steps: w^T = {w:g}^{T} = {exactly}"
+             f"{display('number', value, decimals)} (3 significant figures): the gradient "
+             f"{trend} because |w| {'<' if abs(w) < 1 else '>'} 1"]
+    return Solved("number", value, lines, decimals=decimals,
                   tolerance=0.5 * 10.0 ** (magnitude - 2), derived={"W_hh": f"{w:g}"},
                   steps={"w": w, "exact": exact})
 

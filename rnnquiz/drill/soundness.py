@@ -1,11 +1,12 @@
 """What makes a variant unfit to hand out, so the generator draws another one.
 
 A variant is unfit when the problem's own grading would accept a named mistake (the transposed
-shape among them) as the right answer; when the answer rounds to zero or keeps fewer than two
-significant digits at the asked precision; when the answer (or, for a yes/no question about
-the count, the count) repeats a number the question gives; or when a hint contains the
-answer. ``faults`` checks a candidate before the problem is made; ``audit`` checks a finished
-problem again through the grader itself (``rnnquiz validate`` runs both).
+shape among them) as the right answer; when the answer rounds to zero, keeps fewer than two
+significant digits at the asked precision or is not rounded to it; when the answer (or, for a
+yes/no question about the count, the count) repeats a number the question gives; or when a
+hint contains the answer. ``faults`` checks a candidate before the problem is made; ``audit``
+checks a finished problem again through the grader itself, the key as printed included
+(``rnnquiz validate`` runs both).
 """
 
 from __future__ import annotations
@@ -67,6 +68,19 @@ def too_small(key) -> list:
     if units < 10:
         return [f"the answer {text} keeps fewer than two significant digits at the asked "
                 "precision"]
+    return []
+
+
+def unrounded(key) -> list:
+    """A fault when a number answer is not rounded to the precision it is graded at (4096
+    asked to 3 significant figures, ± 5): the key would show figures the question does not
+    ask for, and a student's correctly rounded answer would not match it."""
+    if key.kind != "number" or not key.tolerance:
+        return []
+    units = key.answer / (2 * key.tolerance)
+    if abs(units - round(units)) > 1e-6 * max(1.0, abs(units)):
+        return [f"the answer {plain(key.answer)} is not rounded to the precision it is graded "
+                f"at (± {plain(key.tolerance)})"]
     return []
 
 
@@ -132,7 +146,7 @@ def giveaways(key, hints) -> list:
 def faults(key, solved, predicted, template, values, hints) -> list:
     """Everything that makes this candidate variant unfit (an empty list: hand it out)."""
     exact = solved.steps.get("exact") if isinstance(solved.steps, dict) else None
-    return (collisions(key, predicted) + too_small(key) + tie(key, exact)
+    return (collisions(key, predicted) + too_small(key) + unrounded(key) + tie(key, exact)
             + echoes(key, solved.figure, template.question, values, solved.echoes)
             + giveaways(key, hints))
 
@@ -143,6 +157,16 @@ def audit(problem) -> list:
     key = Key(problem.kind, problem.answer, problem.tolerance,
               getattr(problem, "alternatives", ()), problem.decimals)
     found = []
+    if not problem.choices:
+        # The key as printed (answer key, feedback) and every form offered to an LMS must be
+        # graded right when a student types it.
+        for text in dict.fromkeys([problem.answer_text, *problem.accepted]):
+            try:
+                right = grade(problem, text).correct
+            except UnreadableAnswer:
+                right = False
+            if not right:
+                found.append(f"the answer written {text!r} is not graded as right")
     for w in problem.wrong_answers:
         if problem.choices:
             graded_right = accepts(key, w.value)
@@ -156,5 +180,5 @@ def audit(problem) -> list:
         if graded_right:
             found.append(f"the named mistake {w.id} ({w.name}) gives {w.text}, which the "
                          f"grading accepts as the answer {key_text(key)}")
-    found += too_small(key) + giveaways(key, problem.hints)
+    found += too_small(key) + unrounded(key) + giveaways(key, problem.hints)
     return [f"{problem.variant_id}: {f}" for f in found]

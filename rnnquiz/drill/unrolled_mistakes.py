@@ -30,8 +30,33 @@ def one_step_only(net, ask, solved):
     if ask["quantity"] != "multiply_adds" or not net.T or net.T == 1:
         return None
     wrong = count(net).without_bias
+    if ask.get("output", "every") == "last" and net.p:
+        return wrong, (f"{wrong:,} counts one time step: the forward pass applies W_xh and "
+                       f"W_hh at each of the T = {net.T} steps (and W_hy once, at the end)")
     return wrong, (f"{wrong:,} counts one time step: the forward pass applies every matrix at "
                    f"each of the T = {net.T} steps")
+
+
+def _output_layer_weights(net) -> int:
+    return sum(t.parameters for t in count(net).tensors if t.role == "hidden->output")
+
+
+def output_every_step(net, ask, solved):
+    if ask["quantity"] != "multiply_adds" or ask.get("output", "every") != "last" \
+            or not net.p or not net.T or net.T == 1:
+        return None
+    wrong = net.T * count(net).without_bias
+    return wrong, (f"{wrong:,} runs the output layer at every step; this network gives one "
+                   f"output, after the last step, so W_hy is applied once, not {net.T} times")
+
+
+def output_once(net, ask, solved):
+    if ask["quantity"] != "multiply_adds" or ask.get("output", "every") != "every" \
+            or not net.p or not net.T or net.T == 1:
+        return None
+    wrong = solved.value - (net.T - 1) * _output_layer_weights(net)
+    return wrong, (f"{wrong:,} applies the output layer once; with an output at every step "
+                   f"W_hy is applied at each of the T = {net.T} steps")
 
 
 def t_changes_count(net, ask, solved):
