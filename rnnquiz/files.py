@@ -1,23 +1,117 @@
-"""Writing the user's files safely."""
+"""Writing the user's files safely: complete or not at all, with the mode the user expects.
+
+A regular file is written to a temporary file in the same folder, then renamed over the target,
+so an existing file is replaced only once the new one is complete. The new file follows the
+umask (a replaced file keeps its mode); through a symlink the link's target is replaced and the
+link kept; a target that is not a regular file (a FIFO, a device such as /dev/null, a terminal)
+is written to directly and never replaced.
+
+Temporary files still in progress are listed, so that a signal handler (the CLI installs them
+for SIGTERM and SIGHUP) can remove them with ``remove_temporary_files()`` before it exits.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import stat
 import tempfile
+
+TEMP_PREFIX = ".rnnquiz-"
+_pending: set = set()  # temporary files and folders not yet renamed or removed
+
+
+def remove_temporary_files() -> None:
+    """Remove every temporary file or folder this process is still writing (signal handlers)."""
+    for path in list(_pending):
+        _remove(path)
+
+
+def _remove(path) -> None:
+    _pending.discard(path)
+    try:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _target_mode(path) -> int:
+    """The permission bits the written file gets: the old file's, else 0o666 less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
+def is_special(path) -> bool:
+    """Whether ``path`` (after symlinks) exists and is not a regular file or a folder: a FIFO,
+    a device, a socket. Such a target is written to, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+@contextlib.contextmanager
+def temporary_folder():
+    """A private temporary folder, removed on leaving the block and by
+    ``remove_temporary_files()``; yields its path."""
+    folder = tempfile.mkdtemp(prefix=TEMP_PREFIX)
+    _pending.add(folder)
+    try:
+        yield folder
+    finally:
+        _remove(folder)
+
+
+@contextlib.contextmanager
+def replacing(path):
+    """Yield a temporary path to write in full; on success it becomes ``path``.
+
+    For a regular (or new) target the temporary file sits beside the real target (symlinks
+    followed) and is renamed over it with the right mode; for a FIFO or a device its content is
+    copied into the target. On any exception, signals included, the temporary file is removed.
+    Raises OSError when the folder cannot be written (the caller names ``path``).
+    """
+    target = os.path.realpath(path)
+    special = is_special(target)
+    if special:
+        with temporary_folder() as folder:
+            tmp = os.path.join(folder, "output")
+            yield tmp
+            with open(tmp, "rb") as src, open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        return
+    mode = _target_mode(target)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=os.path.dirname(target))
+    _pending.add(tmp)
+    try:
+        os.close(fd)
+        yield tmp
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+        _pending.discard(tmp)
+    finally:
+        if tmp in _pending:
+            _remove(tmp)
 
 
 def write_atomically(path, data) -> None:
-    """Write ``data`` (str or bytes) to a temporary file beside ``path``, then rename it over
-    ``path``: an existing file is replaced only once the new one is complete."""
-    folder = os.path.dirname(os.path.abspath(path))
+    """Write ``data`` (str, as UTF-8, or bytes) to ``path`` completely or not at all (see
+    ``replacing``). Raises OSError."""
     binary = isinstance(data, bytes)
-    fd, tmp = tempfile.mkstemp(prefix=".rnnquiz-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else
-                                                        {"encoding": "utf-8"})) as f:
+    with replacing(path) as tmp:
+        with open(tmp, "wb" if binary else "w",
+                  **({} if binary else {"encoding": "utf-8"})) as f:
             f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -35,7 +35,7 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output):
     from rnnquiz.drill.problems import ProblemError, generate
     from rnnquiz.export import TEXT_FORMATS
     from rnnquiz.export.anki import AnkiUnavailable, to_anki_tsv, write_apkg
-    from rnnquiz.files import write_atomically
+    from rnnquiz.files import replacing, write_atomically
 
     if output and os.path.isdir(output):
         raise click.BadParameter(f"{output} is a folder", param_hint="'-o'")
@@ -60,16 +60,13 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output):
         else:
             if not output:
                 raise click.UsageError("--format anki writes a binary .apkg: give -o FILE.apkg")
-            import tempfile
-
-            with tempfile.TemporaryDirectory() as tmp:
-                path = os.path.join(tmp, "deck.apkg")
-                try:
-                    write_apkg(problems, path)
-                except AnkiUnavailable as e:  # pragma: no cover - checked just above
-                    raise click.ClickException(str(e)) from None
-                with open(path, "rb") as f:
-                    write_atomically(output, f.read())
+            try:
+                with replacing(output) as tmp:
+                    write_apkg(problems, tmp)
+            except AnkiUnavailable as e:  # pragma: no cover - checked just above
+                raise click.ClickException(str(e)) from None
+            except OSError as e:
+                raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
             click.echo(f"wrote {len(problems)} notes to {output} (anki)", err=True)
             return
     else:

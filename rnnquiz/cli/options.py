@@ -14,6 +14,19 @@ class Integers(click.IntRange):
     name = "integer"
 
 
+class Folder(click.Path):
+    """A folder option: "" is refused (it would silently mean the current folder)."""
+
+    def __init__(self):
+        super().__init__(file_okay=False)
+
+    def convert(self, value, param, ctx):
+        if value == "":
+            self.fail("an empty path is not a folder (omit the option for the default)",
+                      param, ctx)
+        return super().convert(value, param, ctx)
+
+
 POSITIVE = Integers(min=1)
 # Network fields -> the option that sets them, for error messages.
 OPTION_OF = {"m": "--m", "n": "--n", "p": "--p", "T": "--T", "cell": "--cell",

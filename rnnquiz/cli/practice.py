@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from rnnquiz.cli.options import all_templates, drill_options, selection
+from rnnquiz.cli.options import Folder, all_templates, drill_options, selection
 
 
 def _stdin_ask(prompt: str) -> str:
@@ -22,7 +22,7 @@ def _stdin_ask(prompt: str) -> str:
 
 @click.command()
 @drill_options
-@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+@click.option("--data-dir", type=Folder(), default=None,
               help="Where the history is kept (default: $RNNQUIZ_DATA_DIR or the user data "
                    "folder).")
 def practice(count_, skills, seed, convention, problem_dirs, data_dir):

@@ -51,7 +51,7 @@ def trace(weights_file, seed, m, n, p, T, activation, backward, as_json):
             else random_spec(m, n, p, T, seed or 0, activation))
     result = run_trace(spec, backward=backward)
     if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2))
+        click.echo(json.dumps(result.as_dict(), indent=2, allow_nan=False))
     else:
         for line in trace_lines(result):
             click.echo(line)
