@@ -107,6 +107,32 @@ def test_a_closed_stdout_never_lends_its_number_to_the_history(tmp_path):
     sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()
 
 
+@POSIX
+def test_practice_with_stdin_closed_ends_with_its_summary(tmp_path):
+    result = run(["practice", "--count", "1", "--seed", "1"], tmp_path, shell_suffix="<&-")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().rstrip().endswith("Score: 0/0")
+
+
+def test_every_error_is_one_line_even_when_click_writes_more(capsys):
+    from rnnquiz.__main__ import main
+
+    assert main(["export"]) == 2  # click lists the formats over several lines
+    err = capsys.readouterr().err
+    assert err == ("Error: Missing option '--format'. Choose from: markdown, json, gift, "
+                   "moodle, anki (see 'rnnquiz export --help')\n")
+
+
+@pytest.mark.parametrize("args", [["stats", "--data-dir", "a\0b"], ["trace", "--weights", "\0"],
+                                  ["export", "--format", "json", "-o", "x\0"]])
+def test_a_nul_in_an_argument_is_a_usage_error(args, capsys):
+    from rnnquiz.__main__ import main
+
+    assert main(args) == 2  # no shell can pass one, but main([...]) can
+    assert capsys.readouterr().err == ("Error: an argument holds a NUL character "
+                                       "(see 'rnnquiz --help')\n")
+
+
 # -- modes ------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -99,6 +99,11 @@ def _signals_end_cleanly():
             signal.signal(number, previous)
 
 
+def _error(message) -> None:
+    """The one line on stderr for a failure (click's own messages may span lines)."""
+    click.echo("Error: " + " ".join(str(message).split()), err=True)
+
+
 def main(argv=None) -> int:
     """Run the CLI; every error is one line on stderr and an exit code of 1 or 2.
 
@@ -108,6 +113,9 @@ def main(argv=None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     if not args:
         args = ["--help"]
+    if any("\0" in str(arg) for arg in args):  # no shell can pass one; main([...]) can
+        _error("an argument holds a NUL character (see 'rnnquiz --help')")
+        return 2
     try:
         with _signals_end_cleanly():
             rv = cli.main(args=args, prog_name="rnnquiz", standalone_mode=False)
@@ -116,16 +124,16 @@ def main(argv=None) -> int:
         return 128 + e.signum
     except click.UsageError as e:
         hint = f" (see '{e.ctx.command_path} --help')" if e.ctx is not None else ""
-        click.echo(f"Error: {e.format_message()}{hint}", err=True)
+        _error(f"{e.format_message()}{hint}")
         return 2
     except click.ClickException as e:
-        click.echo(f"Error: {e.format_message()}", err=True)
+        _error(e.format_message())
         return 1
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 1
     except RnnquizError as e:
-        click.echo(f"Error: {e}", err=True)
+        _error(e)
         return 1
     except SystemExit:  # how click ends a broken pipe while it prints --help
         streams.silence(1)
@@ -135,7 +143,7 @@ def main(argv=None) -> int:
             return streams.give_up(e)
         if os.environ.get("RNNQUIZ_DEBUG"):
             raise
-        click.echo(f"Error: internal error ({type(e).__name__}: {e}); please report it "
-                   "(RNNQUIZ_DEBUG=1 shows the traceback)", err=True)
+        _error(f"internal error ({type(e).__name__}: {e}); please report it "
+               "(RNNQUIZ_DEBUG=1 shows the traceback)")
         return 1
     return rv if isinstance(rv, int) else 0
