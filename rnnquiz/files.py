@@ -13,6 +13,7 @@ for SIGTERM and SIGHUP) can remove them with ``remove_temporary_files()`` before
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import stat
@@ -82,7 +83,8 @@ def replacing(path):
     For a regular (or new) target the temporary file sits beside the real target (symlinks
     followed) and is renamed over it with the right mode; for a FIFO or a device its content is
     copied into the target. On any exception, signals included, the temporary file is removed.
-    Raises OSError when the folder cannot be written (the caller names ``path``).
+    Raises OSError when the folder cannot be written or the existing file is read-only (the
+    caller names ``path``).
     """
     target = os.path.realpath(path)
     special = is_special(target)
@@ -93,6 +95,9 @@ def replacing(path):
             with open(tmp, "rb") as src, open(target, "wb") as dst:
                 shutil.copyfileobj(src, dst)
         return
+    if os.path.exists(target) and not os.access(target, os.W_OK):
+        # The folder may allow the rename, but the user made this file read-only.
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
     mode = _target_mode(target)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=os.path.dirname(target))
     _pending.add(tmp)

@@ -171,6 +171,41 @@ def test_a_replaced_file_keeps_its_mode(mask, umask, tmp_path):
 
 
 @POSIX
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="root may write any file")
+def test_a_read_only_file_is_not_replaced(tmp_path):
+    target = tmp_path / "keep.md"
+    target.write_text("mine")
+    target.chmod(0o444)
+    result = run(EXPORT + ["-o", "keep.md"], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.decode() == "Error: cannot write keep.md: Permission denied\n"
+    assert target.read_text() == "mine" and leftovers(tmp_path) == []
+
+
+def test_a_file_we_may_not_write_is_left_alone(tmp_path, monkeypatch):
+    # As root every file is writable; pretend otherwise for this one.
+    target = tmp_path / "keep.md"
+    target.write_text("mine")
+    real_access = os.access
+    monkeypatch.setattr(files.os, "access", lambda p, mode: False if str(p) == str(target)
+                        else real_access(p, mode))
+    with pytest.raises(PermissionError):
+        files.write_atomically(target, "new")
+    assert target.read_text() == "mine" and leftovers(tmp_path) == []
+
+
+@POSIX
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_an_unwritable_stderr_keeps_the_exit_status(tmp_path):
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run([sys.executable, "-m", "rnnquiz", "count", "--m", "x"],
+                                stderr=full, stdout=subprocess.PIPE, cwd=tmp_path,
+                                env=env_for(tmp_path), timeout=60)
+    assert result.returncode == 2
+
+
+@POSIX
 def test_export_creates_files_readable_as_the_umask_says(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "rnnquiz", *EXPORT, "-o", "sheet.md"], cwd=tmp_path,

@@ -99,9 +99,13 @@ def _signals_end_cleanly():
             signal.signal(number, previous)
 
 
-def _error(message) -> None:
-    """The one line on stderr for a failure (click's own messages may span lines)."""
-    click.echo("Error: " + " ".join(str(message).split()), err=True)
+def _error(message, prefix="Error: ") -> None:
+    """The one line on stderr for a failure (click's own messages may span lines). When stderr
+    itself cannot be written there is nobody to tell: the exit status says it."""
+    try:
+        click.echo(prefix + " ".join(str(message).split()), err=True)
+    except OSError:
+        streams.silence(2)
 
 
 def main(argv=None) -> int:
@@ -130,7 +134,7 @@ def main(argv=None) -> int:
         _error(e.format_message())
         return 1
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        _error("Aborted.", prefix="")
         return 1
     except RnnquizError as e:
         _error(e)
