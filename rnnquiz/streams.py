@@ -53,9 +53,18 @@ def reopen_closed() -> None:
                                     errors="backslashreplace", closefd=False))
 
 
+CHUNK = 8192  # characters; see write_stdout
+
+
 def write_stdout(text: str) -> None:
-    """Write ``text`` to standard output and flush (OSError when that fails)."""
-    sys.stdout.write(text)
+    """Write ``text`` to standard output and flush (OSError when that fails).
+
+    Long text goes in chunks the size of the stream's buffer: handed a single long string, a
+    buffered writer whose first write to a pipe is cut short by the reader closing (``| head``)
+    was seen to return without an error, ending the command with status 0 and half its output.
+    """
+    for start in range(0, len(text), CHUNK):
+        sys.stdout.write(text[start:start + CHUNK])
     sys.stdout.flush()
 
 

@@ -69,6 +69,22 @@ def test_a_broken_pipe_ends_quietly_with_status_1(args, tmp_path):
 
 
 @POSIX
+@pytest.mark.parametrize("args", [
+    ["export", "--format", "json", "--count", "300", "--seed", "1"],
+    ["trace", "--T", "300", "--m", "16", "--n", "16", "--json", "--backward"]],
+    ids=["export", "trace"])
+def test_a_pipe_closed_in_the_middle_of_a_big_output_is_not_success(args, tmp_path):
+    # The reader takes a little and goes (`| head -c 1`) while the command is writing.
+    proc = subprocess.Popen([sys.executable, "-m", "rnnquiz", *args], cwd=tmp_path,
+                            env=env_for(tmp_path), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert os.read(proc.stdout.fileno(), 1)
+    proc.stdout.close()
+    assert proc.stderr.read() == b""
+    assert proc.wait(timeout=120) == 1
+
+
+@POSIX
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 @pytest.mark.parametrize("args", [FAST, ["list"], ["--help"], EXPORT],
                          ids=["fast-path", "list", "help", "export"])

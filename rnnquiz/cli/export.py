@@ -78,4 +78,6 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output):
             raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
         click.echo(f"wrote {len(problems)} problems to {output} ({fmt})", err=True)
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        from rnnquiz.streams import write_stdout
+
+        write_stdout(text if text.endswith("\n") else text + "\n")

@@ -7,6 +7,7 @@ import json
 import click
 
 from rnnquiz.cli.options import Integers
+from rnnquiz.streams import write_stdout
 
 
 @click.command()
@@ -51,7 +52,7 @@ def trace(weights_file, seed, m, n, p, T, activation, backward, as_json):
             else random_spec(m, n, p, T, seed or 0, activation))
     result = run_trace(spec, backward=backward)
     if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2, allow_nan=False))
+        write_stdout(json.dumps(result.as_dict(), indent=2, allow_nan=False) + "\n")
     else:
         for line in trace_lines(result):
             click.echo(line)
