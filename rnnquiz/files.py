@@ -36,7 +36,7 @@ def _remove(path) -> None:
             shutil.rmtree(path, ignore_errors=True)
         else:
             os.unlink(path)
-    except FileNotFoundError:
+    except OSError:  # already gone, or not ours to remove any more: nothing to clean
         pass
 
 
