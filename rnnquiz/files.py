@@ -46,14 +46,6 @@ def _umask() -> int:
     return mask
 
 
-def _target_mode(path) -> int:
-    """The permission bits the written file gets: the old file's, else 0o666 less the umask."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        return 0o666 & ~_umask()
-
-
 def is_special(path) -> bool:
     """Whether ``path`` (after symlinks) exists and is not a regular file or a folder: a FIFO,
     a device, a socket. Such a target is written to, never replaced."""
@@ -81,35 +73,54 @@ def replacing(path):
     """Yield a temporary path to write in full; on success it becomes ``path``.
 
     For a regular (or new) target the temporary file sits beside the real target (symlinks
-    followed) and is renamed over it with the right mode; for a FIFO or a device its content is
-    copied into the target. On any exception, signals included, the temporary file is removed.
+    followed) and is renamed over it with the old file's mode, owner and group (a new file's
+    mode from the umask); for a FIFO or a device its content is copied into the target. On
+    any exception, signals included, the temporary file is removed.
     Raises OSError when the folder cannot be written or the existing file is read-only (the
     caller names ``path``).
     """
-    target = os.path.realpath(path)
-    special = is_special(target)
-    if special:
+    if is_special(path):  # os.stat follows every link, /proc's (/dev/stdout) included
         with temporary_folder() as folder:
             tmp = os.path.join(folder, "output")
             yield tmp
-            with open(tmp, "rb") as src, open(target, "wb") as dst:
+            with open(tmp, "rb") as src, open(path, "wb") as dst:
                 shutil.copyfileobj(src, dst)
         return
-    if os.path.exists(target) and not os.access(target, os.W_OK):
+    target = os.path.realpath(path)
+    try:
+        old = os.stat(target)
+    except FileNotFoundError:
+        old = None
+    if old is not None and not os.access(target, os.W_OK):
         # The folder may allow the rename, but the user made this file read-only.
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
-    mode = _target_mode(target)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=os.path.dirname(target))
     _pending.add(tmp)
     try:
         os.close(fd)
         yield tmp
-        os.chmod(tmp, mode)
+        if old is not None:
+            _keep_owner(tmp, old)
+        os.chmod(tmp, stat.S_IMODE(old.st_mode) if old is not None else 0o666 & ~_umask())
         os.replace(tmp, target)
         _pending.discard(tmp)
     finally:
         if tmp in _pending:
             _remove(tmp)
+
+
+def _keep_owner(tmp, old) -> None:
+    """Give the new file the old one's owner and group, as far as we may (root replacing a
+    user's file must not take it over)."""
+    new = os.stat(tmp)
+    if (new.st_uid, new.st_gid) != (old.st_uid, old.st_gid) and hasattr(os, "chown"):
+        try:
+            os.chown(tmp, old.st_uid, old.st_gid)
+        except OSError:
+            try:  # a user may still keep the group, if they belong to it
+                os.chown(tmp, -1, old.st_gid)
+            except OSError:
+                pass
 
 
 def write_atomically(path, data) -> None:

@@ -252,6 +252,30 @@ def test_through_a_symlink_the_target_is_replaced_and_the_link_kept(tmp_path):
 
 
 @POSIX
+@pytest.mark.skipif(not os.path.exists("/proc/self/fd/1"), reason="needs /proc")
+def test_a_link_to_standard_output_writes_to_it(tmp_path):
+    # Like -o /dev/stdout (a link to /proc/self/fd/1), without going near the real /dev.
+    (tmp_path / "out").symlink_to("/proc/self/fd/1")
+    result = run(["export", "--format", "json", "--count", "1", "--seed", "1", "-o", "out"],
+                 tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["problems"]
+    assert os.readlink(tmp_path / "out") == "/proc/self/fd/1"
+
+
+@POSIX
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="only root can give a file to another user")
+def test_root_replacing_a_users_file_leaves_it_theirs(tmp_path):
+    target = tmp_path / "theirs.md"
+    target.write_text("old")
+    os.chown(target, 65534, 65534)
+    files.write_atomically(target, "new")
+    assert (target.stat().st_uid, target.stat().st_gid) == (65534, 65534)
+    assert target.read_text() == "new"
+
+
+@POSIX
 def test_a_dangling_symlink_gets_its_target_created(tmp_path):
     link = tmp_path / "out.md"
     link.symlink_to(tmp_path / "made.md")
