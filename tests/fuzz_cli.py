@@ -165,6 +165,9 @@ def known_open(args):
     layers = [v for v in _option_values(args, "--layers") if v.strip().isdigit()]
     if any(int(v) > 10_000 for v in layers):
         return "issue 9 section 3: --layers loops layer by layer (branch i9input)"
+    steps = [v for v in _option_values(args, "--T") if v.strip().isdigit()]
+    if args[:1] == ["trace"] and "--json" in args and any(int(v) >= 200 for v in steps):
+        return "issue 9 section 3: trace --json of T = 1000, 64 wide is 272 MB (branch i9input)"
     if args[:1] == ["verify"] or (args[:1] == ["count"] and "--verify" in args):
         sizes = [v for name in ("--m", "--n", "--p", "--T", "--proj-size")
                  for v in _option_values(args, name) if v.strip().isdigit()]
