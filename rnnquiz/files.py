@@ -124,10 +124,14 @@ def _keep_owner(tmp, old) -> None:
 
 
 def write_atomically(path, data) -> None:
-    """Write ``data`` (str, as UTF-8, or bytes) to ``path`` completely or not at all (see
-    ``replacing``). Raises OSError."""
+    """Write ``data`` (str, as UTF-8, bytes, or an iterable of str pieces) to ``path``
+    completely or not at all (see ``replacing``; an error while the pieces are made leaves the
+    old file untouched). Raises OSError."""
     binary = isinstance(data, bytes)
     with replacing(path) as tmp:
         with open(tmp, "wb" if binary else "w",
                   **({} if binary else {"encoding": "utf-8"})) as f:
-            f.write(data)
+            if isinstance(data, str | bytes):
+                f.write(data)
+            else:
+                f.writelines(data)

@@ -400,15 +400,15 @@ sys.exit(main(sys.argv[1:]))
 SLOW_ANKI = """
 import sys, time
 import rnnquiz.export.anki as anki
-real = anki._write_package
+real = anki.write_apkg
 
-def slow(package, path):
-    real(package, path)
+def slow(problems, path):
+    real(problems, path)  # genanki's database is still in the temporary folder
     sys.stderr.write("writing\\n")
     sys.stderr.flush()
     time.sleep(60)
 
-anki._write_package = slow
+anki.write_apkg = slow
 from rnnquiz.__main__ import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -520,7 +520,6 @@ def test_the_library_removes_what_is_still_pending(tmp_path):
     ("W_xh: [[1e200]]\nW_hh: [[1]]\nW_hy: [[1e200]]\nxs: [[1]]\nactivation: identity\n",
      "o_1 overflows float64"),
     ("W_xh: [[1e308, 1e308]]\nW_hh: [[0.5]]\nxs: [[0, 1], [1, 1]]\n", "a_2 overflows float64"),
-    ("W_xh: [[1" + "0" * 400 + "]]\nW_hh: [[1]]\nxs: [[1]]\n", "W_xh: a number beyond float64"),
 ])
 def test_trace_json_never_holds_nan_or_infinity(body, message, tmp_path):
     (tmp_path / "w.yaml").write_text(body)

@@ -15,9 +15,7 @@ from importlib import import_module
 
 import click
 
-from rnnquiz import streams
 from rnnquiz.errors import RnnquizError
-from rnnquiz.files import remove_temporary_files
 
 # command name -> "module:function"; the order is the order of `rnnquiz --help`.
 COMMANDS = {
@@ -47,6 +45,8 @@ class LazyGroup(click.Group):
         return getattr(import_module(module), attribute)
 
     def invoke(self, ctx):
+        from rnnquiz import streams
+
         try:
             return super().invoke(ctx)
         except OSError as e:  # click would end a broken pipe itself, with its own exit status
@@ -99,12 +99,14 @@ def _signals_end_cleanly():
             signal.signal(number, previous)
 
 
-def _error(message, prefix="Error: ") -> None:
+def _error(message) -> None:
     """The one line on stderr for a failure (click's own messages may span lines). When stderr
     itself cannot be written there is nobody to tell: the exit status says it."""
     try:
-        click.echo(prefix + " ".join(str(message).split()), err=True)
+        click.echo("Error: " + " ".join(str(message).split()), err=True)
     except OSError:
+        from rnnquiz import streams
+
         streams.silence(2)
 
 
@@ -114,6 +116,9 @@ def main(argv=None) -> int:
     Standard output that cannot be written: see ``rnnquiz.streams`` (status 1). SIGTERM and
     SIGHUP remove temporary files and end with the shell's status for them (143, 129).
     """
+    from rnnquiz import streams
+    from rnnquiz.files import remove_temporary_files
+
     args = sys.argv[1:] if argv is None else list(argv)
     if not args:
         args = ["--help"]
@@ -134,10 +139,10 @@ def main(argv=None) -> int:
         _error(e.format_message())
         return 1
     except click.exceptions.Abort:
-        _error("Aborted.", prefix="")
+        click.echo("Aborted.", err=True)
         return 1
     except RnnquizError as e:
-        _error(e)
+        click.echo(f"Error: {e}", err=True)
         return 1
     except SystemExit:  # how click ends a broken pipe while it prints --help
         streams.silence(1)

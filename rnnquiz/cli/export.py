@@ -35,7 +35,7 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output):
     from rnnquiz.drill.problems import ProblemError, generate
     from rnnquiz.export import TEXT_FORMATS
     from rnnquiz.export.anki import AnkiUnavailable, to_anki_tsv, write_apkg
-    from rnnquiz.files import replacing, write_atomically
+    from rnnquiz.files import write_atomically
 
     if output and os.path.isdir(output):
         raise click.BadParameter(f"{output} is a folder", param_hint="'-o'")
@@ -60,9 +60,18 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output):
         else:
             if not output:
                 raise click.UsageError("--format anki writes a binary .apkg: give -o FILE.apkg")
+            import tempfile
+
+            from rnnquiz.files import replacing, temporary_folder
+
             try:
-                with replacing(output) as tmp:
-                    write_apkg(problems, tmp)
+                with replacing(output) as tmp, temporary_folder() as scratch:
+                    # genanki leaves its collection database in the temporary folder: ours.
+                    saved, tempfile.tempdir = tempfile.tempdir, scratch
+                    try:
+                        write_apkg(problems, tmp)
+                    finally:
+                        tempfile.tempdir = saved
             except AnkiUnavailable as e:  # pragma: no cover - checked just above
                 raise click.ClickException(str(e)) from None
             except OSError as e:

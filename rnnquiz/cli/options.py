@@ -14,19 +14,6 @@ class Integers(click.IntRange):
     name = "integer"
 
 
-class Folder(click.Path):
-    """A folder option: "" is refused (it would silently mean the current folder)."""
-
-    def __init__(self):
-        super().__init__(file_okay=False)
-
-    def convert(self, value, param, ctx):
-        if value == "":
-            self.fail("an empty path is not a folder (omit the option for the default)",
-                      param, ctx)
-        return super().convert(value, param, ctx)
-
-
 POSITIVE = Integers(min=1)
 # Network fields -> the option that sets them, for error messages.
 OPTION_OF = {"m": "--m", "n": "--n", "p": "--p", "T": "--T", "cell": "--cell",
@@ -132,3 +119,16 @@ def drill_options(f):
     for opt in reversed(opts):
         f = opt(f)
     return f
+
+
+class Folder(click.Path):
+    """A folder option: "" is refused (it would silently mean the current folder)."""
+
+    def __init__(self):
+        super().__init__(file_okay=False)
+
+    def convert(self, value, param, ctx):
+        if value == "":
+            self.fail("an empty path is not a folder (omit the option for the default)",
+                      param, ctx)
+        return super().convert(value, param, ctx)

@@ -8,8 +8,6 @@ exporting again updates the cards instead of duplicating them.
 from __future__ import annotations
 
 import html
-import itertools
-import os
 
 MODEL_ID = 1739046521  # chosen once; never change (Anki tracks the note type by it)
 DECK_ID = 2085934417  # chosen once; never change
@@ -54,32 +52,8 @@ def write_apkg(problems, path) -> int:
         deck.add_note(genanki.Note(
             model=model, fields=[front(p), back(p), "", _html(p.variant_id), _html(p.skill)],
             tags=[p.skill], guid=genanki.guid_for(p.variant_id)))
-    _write_package(genanki.Package(deck), path)
+    genanki.Package(deck).write_to_file(str(path))
     return len(problems)
-
-
-def _write_package(package, path) -> None:
-    """genanki's Package.write_to_file, with its collection database in a temporary folder of
-    ours (genanki's own is left behind in the system's temporary folder, and a signal would
-    leave it too)."""
-    import sqlite3
-    import time
-    import zipfile
-
-    from rnnquiz.files import temporary_folder
-
-    with temporary_folder() as folder:
-        db = os.path.join(folder, "collection.anki2")
-        conn = sqlite3.connect(db)
-        try:
-            timestamp = time.time()
-            package.write_to_db(conn.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
-            conn.commit()
-        finally:
-            conn.close()
-        with zipfile.ZipFile(path, "w") as out:
-            out.write(db, "collection.anki2")
-            out.writestr("media", "{}")
 
 
 def to_anki_tsv(problems, meta) -> str:

@@ -42,8 +42,6 @@ def _matrix(spec, name, rows=None, cols=None, *, what=""):
     value = spec.get(name)
     try:
         array = np.array(value, dtype=np.float64)
-    except OverflowError:
-        raise TraceError(f"{name}: a number beyond float64's range (about 1.8e308)") from None
     except (TypeError, ValueError):
         raise TraceError(f"{name}: expected a list of rows of numbers, got {value!r}") from None
     if array.ndim == 1 and rows == 1:
@@ -64,8 +62,6 @@ def _vector(spec, name, size, what):
     value = spec.get(name)
     try:
         array = np.array(value, dtype=np.float64).reshape(-1)
-    except OverflowError:
-        raise TraceError(f"{name}: a number beyond float64's range (about 1.8e308)") from None
     except (TypeError, ValueError):
         raise TraceError(f"{name}: expected a list of numbers, got {value!r}") from None
     if array.shape != (size,):
@@ -176,44 +172,9 @@ class Trace:
                 "backward": self.backward}
 
 
+@np.errstate(over="ignore", invalid="ignore", divide="ignore")  # overflow: _require_finite
 def trace(spec, *, backward=False) -> Trace:
-    """Run the network of ``spec`` forward (and backward) and record every step.
-
-    Raises TraceError for a bad description, and when a value overflows float64 (naming the
-    first tensor, in the order computed, that is not finite): a trace never holds NaN or inf.
-    """
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        result = _run(spec, backward)
-    _require_finite(result)
-    return result
-
-
-def _first_not_finite(named):
-    for name, value in named:
-        if not np.all(np.isfinite(np.asarray(value, dtype=np.float64))):
-            return name
-    return None
-
-
-def _require_finite(result: Trace) -> None:
-    named = []
-    for s in result.steps:
-        named += [(f"{key}_{s['t']}", s[key]) for key in ("a", "h", "o", "y", "loss") if key in s]
-    named.append(("the total loss", result.loss))
-    if result.backward is not None:
-        for s in result.backward["steps"]:
-            named += [(f"{key} at t = {s['t']}", s[key]) for key in
-                      ("dh_from_output", "dh", "dh_norm", "da", "dW_hh_contribution",
-                       "dW_xh_contribution")]
-        named += [(f"d{key}", value) for key, value in result.backward["grads"].items()]
-        named += [("dh0", result.backward["dh0"]), ("dh0_norm", result.backward["dh0_norm"])]
-    name = _first_not_finite(named)
-    if name is not None:
-        raise TraceError(f"{name} overflows float64 (it is not a finite number): the weights "
-                         "or inputs are too large to trace")
-
-
-def _run(spec, backward) -> Trace:
+    """Run the network of ``spec`` forward (and backward) and record every step."""
     a = check_spec(spec)
     bias = a["b_h"] is not None or (a["p"] is not None and a.get("b_y") is not None)
     model = Model(a["m"], a["n"], a["p"], bias=bias, activation=a["activation"],
@@ -266,7 +227,35 @@ def _run(spec, backward) -> Trace:
             "dh0": dh0.tolist(), "dh0_norm": float(np.linalg.norm(dh0)),
             "grads": {k: v.tolist() for k, v in grads.items() if k not in ("h0",)},
         }
+    _require_finite(result)
     return result
+
+
+def _first_not_finite(named):
+    for name, value in named:
+        if not np.all(np.isfinite(np.asarray(value, dtype=np.float64))):
+            return name
+    return None
+
+
+def _require_finite(result: Trace) -> None:
+    """Raise TraceError naming the first value, in the order computed, that overflowed float64:
+    a trace never holds NaN or inf (JSON has neither)."""
+    named = []
+    for s in result.steps:
+        named += [(f"{key}_{s['t']}", s[key]) for key in ("a", "h", "o", "y", "loss") if key in s]
+    named.append(("the total loss", result.loss))
+    if result.backward is not None:
+        for s in result.backward["steps"]:
+            named += [(f"{key} at t = {s['t']}", s[key]) for key in
+                      ("dh_from_output", "dh", "dh_norm", "da", "dW_hh_contribution",
+                       "dW_xh_contribution")]
+        named += [(f"d{key}", value) for key, value in result.backward["grads"].items()]
+        named += [("dh0", result.backward["dh0"]), ("dh0_norm", result.backward["dh0_norm"])]
+    name = _first_not_finite(named)
+    if name is not None:
+        raise TraceError(f"{name} overflows float64 (it is not a finite number): the weights "
+                         "or inputs are too large to trace")
 
 
 def _num(v) -> str:
