@@ -172,7 +172,6 @@ class Trace:
                 "backward": self.backward}
 
 
-@np.errstate(over="ignore", invalid="ignore", divide="ignore")  # overflow: _require_finite
 def trace(spec, *, backward=False) -> Trace:
     """Run the network of ``spec`` forward (and backward) and record every step."""
     a = check_spec(spec)
@@ -229,6 +228,10 @@ def trace(spec, *, backward=False) -> Trace:
         }
     _require_finite(result)
     return result
+
+
+# Overflow shows as inf or NaN, which _require_finite names in one error: no NumPy warnings.
+trace = np.errstate(over="ignore", invalid="ignore", divide="ignore")(trace)
 
 
 def _first_not_finite(named):
