@@ -142,7 +142,7 @@ def main(argv=None) -> int:
         click.echo("Aborted.", err=True)
         return 1
     except RnnquizError as e:
-        click.echo(f"Error: {e}", err=True)
+        _error(e)
         return 1
     except SystemExit:  # how click ends a broken pipe while it prints --help
         streams.silence(1)
