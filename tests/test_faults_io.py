@@ -139,6 +139,13 @@ def test_every_error_is_one_line_even_when_click_writes_more(capsys):
                    "moodle, anki (see 'rnnquiz export --help')\n")
 
 
+def test_a_file_name_with_a_newline_is_still_one_line_of_error(capsys):
+    from rnnquiz.__main__ import main
+
+    assert main(["trace", "--weights", "no\nsuch.yaml"]) == 1
+    assert capsys.readouterr().err.count("\n") == 1
+
+
 @pytest.mark.parametrize("args", [["stats", "--data-dir", "a\0b"], ["trace", "--weights", "\0"],
                                   ["export", "--format", "json", "-o", "x\0"]])
 def test_a_nul_in_an_argument_is_a_usage_error(args, capsys):
