@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import resource
+import shutil
 import signal
 import sys
 import tempfile
@@ -212,5 +213,9 @@ if __name__ == "__main__":
 
     signal.signal(signal.SIGALRM, _alarm)
     cap_memory()
-    fuzz()
+    try:
+        fuzz()
+    finally:
+        os.chdir("/")
+        shutil.rmtree(WORK, ignore_errors=True)
     print(f"{EXAMPLES} command lines fuzzed")
