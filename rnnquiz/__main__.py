@@ -162,6 +162,14 @@ def fast_count(args):
 
 
 def main(argv=None) -> int:
+    """Run ``rnnquiz ARGS``; returns the exit status (0, 1 runtime failure, 2 bad usage).
+
+    Standard output that cannot be written ends the command with status 1: quietly for a
+    closed pipe, else with one line on standard error (see ``rnnquiz.streams``).
+    """
+    from rnnquiz import streams
+
+    streams.reopen_closed()
     args = sys.argv[1:] if argv is None else list(argv)
     if args and args[0] == "count":
         text = fast_count(args[1:])
@@ -171,8 +179,10 @@ def main(argv=None) -> int:
             except UnicodeEncodeError:
                 data = None  # click's echo knows how to degrade; let it print
             if data is not None:
-                sys.stdout.write(text + "\n")
-                sys.stdout.flush()
+                try:
+                    streams.write_stdout(text + "\n")
+                except OSError as e:
+                    return streams.give_up(e)
                 return 0
     from rnnquiz.cli import main as cli_main
 

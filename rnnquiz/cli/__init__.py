@@ -7,7 +7,9 @@ stderr: exit 2 for bad usage, 1 for a runtime failure.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from importlib import import_module
 
@@ -42,6 +44,17 @@ class LazyGroup(click.Group):
         module, attribute = target.split(":")
         return getattr(import_module(module), attribute)
 
+    def invoke(self, ctx):
+        from rnnquiz import streams
+
+        try:
+            return super().invoke(ctx)
+        except OSError as e:  # click would end a broken pipe itself, with its own exit status
+            stream = streams.failed_stream(e)
+            if stream is None:
+                raise
+            raise streams.StreamError(stream, e) from e
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="rnnquiz", prog_name="rnnquiz")
@@ -54,19 +67,76 @@ def cli():
     """
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived. Raised by the handler, so every ``finally`` and ``with`` runs
+    as it does for Ctrl-C: temporary files are removed, the history is closed."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum, frame):
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _signals_end_cleanly():
+    """Turn SIGTERM and SIGHUP into Terminated while a command runs, unless someone chose
+    another handler (nohup ignores SIGHUP: keep it ignored)."""
+    installed = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        try:
+            if number is not None and signal.getsignal(number) == signal.SIG_DFL:
+                installed[number] = signal.signal(number, _terminate)
+        except ValueError:  # not the main thread: signals stay the caller's business
+            pass
+    try:
+        yield
+    finally:
+        for number, previous in installed.items():
+            signal.signal(number, previous)
+
+
+def _error(message) -> None:
+    """The one line on stderr for a failure (click's own messages may span lines). When stderr
+    itself cannot be written there is nobody to tell: the exit status says it."""
+    try:
+        click.echo("Error: " + " ".join(str(message).split()), err=True)
+    except OSError:
+        from rnnquiz import streams
+
+        streams.silence(2)
+
+
 def main(argv=None) -> int:
-    """Run the CLI; every error is one line on stderr and an exit code of 1 or 2."""
+    """Run the CLI; every error is one line on stderr and an exit code of 1 or 2.
+
+    Standard output that cannot be written: see ``rnnquiz.streams`` (status 1). SIGTERM and
+    SIGHUP remove temporary files and end with the shell's status for them (143, 129).
+    """
+    from rnnquiz import streams
+    from rnnquiz.files import remove_temporary_files
+
     args = sys.argv[1:] if argv is None else list(argv)
     if not args:
         args = ["--help"]
+    if any("\0" in str(arg) for arg in args):  # no shell can pass one; main([...]) can
+        _error("an argument holds a NUL character (see 'rnnquiz --help')")
+        return 2
     try:
-        rv = cli.main(args=args, prog_name="rnnquiz", standalone_mode=False)
+        with _signals_end_cleanly():
+            rv = cli.main(args=args, prog_name="rnnquiz", standalone_mode=False)
+    except Terminated as e:  # the shell's status for a command ended by that signal
+        remove_temporary_files()
+        return 128 + e.signum
     except click.UsageError as e:
         hint = f" (see '{e.ctx.command_path} --help')" if e.ctx is not None else ""
-        click.echo(f"Error: {e.format_message()}{hint}", err=True)
+        _error(f"{e.format_message()}{hint}")
         return 2
     except click.ClickException as e:
-        click.echo(f"Error: {e.format_message()}", err=True)
+        _error(e.format_message())
         return 1
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
@@ -75,12 +145,17 @@ def main(argv=None) -> int:
         click.echo(f"Error: {e}", err=True)
         return 2
     except RnnquizError as e:
-        click.echo(f"Error: {e}", err=True)
+        _error(e)
         return 1
+    except SystemExit:  # how click ends a broken pipe while it prints --help
+        streams.silence(1)
+        return streams.EXIT_OUTPUT_FAILED
     except Exception as e:  # a bug of ours: still one line, never a traceback
+        if streams.failed_stream(e) is not None:
+            return streams.give_up(e)
         if os.environ.get("RNNQUIZ_DEBUG"):
             raise
-        click.echo(f"Error: internal error ({type(e).__name__}: {e}); please report it "
-                   "(RNNQUIZ_DEBUG=1 shows the traceback)", err=True)
+        _error(f"internal error ({type(e).__name__}: {e}); please report it "
+               "(RNNQUIZ_DEBUG=1 shows the traceback)")
         return 1
     return rv if isinstance(rv, int) else 0

@@ -69,14 +69,20 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
                 raise click.UsageError("--format anki writes a binary .apkg: give -o FILE.apkg")
             import tempfile
 
-            with tempfile.TemporaryDirectory() as tmp:
-                path = os.path.join(tmp, "deck.apkg")
-                try:
-                    write_apkg(problems, path)
-                except AnkiUnavailable as e:  # pragma: no cover - checked just above
-                    raise click.ClickException(str(e)) from None
-                with open(path, "rb") as f:
-                    write_atomically(output, f.read())
+            from rnnquiz.files import replacing, temporary_folder
+
+            try:
+                with replacing(output) as tmp, temporary_folder() as scratch:
+                    # genanki leaves its collection database in the temporary folder: ours.
+                    saved, tempfile.tempdir = tempfile.tempdir, scratch
+                    try:
+                        write_apkg(problems, tmp)
+                    finally:
+                        tempfile.tempdir = saved
+            except AnkiUnavailable as e:  # pragma: no cover - checked just above
+                raise click.ClickException(str(e)) from None
+            except OSError as e:
+                raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
             click.echo(f"wrote {len(problems)} notes to {output} (anki)", err=True)
             return
     elif fmt == "markdown":
@@ -90,4 +96,6 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
             raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
         click.echo(f"wrote {len(problems)} problems to {output} ({fmt})", err=True)
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        from rnnquiz.streams import write_stdout
+
+        write_stdout(text if text.endswith("\n") else text + "\n")

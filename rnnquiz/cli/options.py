@@ -135,3 +135,16 @@ def drill_options(f):
     for opt in reversed(opts):
         f = opt(f)
     return f
+
+
+class Folder(click.Path):
+    """A folder option: "" is refused (it would silently mean the current folder)."""
+
+    def __init__(self):
+        super().__init__(file_okay=False)
+
+    def convert(self, value, param, ctx):
+        if value == "":
+            self.fail("an empty path is not a folder (omit the option for the default)",
+                      param, ctx)
+        return super().convert(value, param, ctx)

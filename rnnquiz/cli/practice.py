@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from rnnquiz.cli.options import all_templates, drill_options, selection
+from rnnquiz.cli.options import Folder, all_templates, drill_options, selection
 
 
 def _stdin_ask(prompt: str) -> str:
@@ -39,7 +39,7 @@ def terminal_width(stream=None, size=shutil.get_terminal_size):
 
 @click.command()
 @drill_options
-@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+@click.option("--data-dir", type=Folder(), default=None,
               help="Where the history is kept (default: $RNNQUIZ_DATA_DIR or the user data "
                    "folder).")
 def practice(count_, skills, seed, convention, problem_dirs, data_dir):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import click
 
+from rnnquiz.cli.options import Folder
+
 
 @click.command()
-@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+@click.option("--data-dir", type=Folder(), default=None,
               help="Where the history is kept.")
 def stats(data_dir):
     """Your practice history: accuracy per skill, trend, frequent misconceptions.

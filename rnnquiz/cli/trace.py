@@ -7,6 +7,7 @@ import json
 import click
 
 from rnnquiz.cli.options import Integers
+from rnnquiz.streams import write_stdout
 
 
 @click.command()
@@ -59,7 +60,7 @@ def trace(weights_file, seed, m, n, p, T, activation, backward, as_json, svg):
 
         write_svg(svg, lambda: trace_svg(result), param_hint="'--T'")
     if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2))
+        write_stdout(json.dumps(result.as_dict(), indent=2, allow_nan=False) + "\n")
     else:
         for line in trace_lines(result):
             click.echo(line)

@@ -84,6 +84,8 @@ def _vector(spec, name, size, what):
     if array.shape != (size,):
         raise TraceError(f"{name}: expected shape ({size},){what}, got "
                          f"{np.shape(value)}")
+    if not np.all(np.isfinite(array)):
+        raise TraceError(f"{name}: every entry must be a finite number")
     return array
 
 
@@ -266,7 +268,39 @@ def trace(spec, *, backward=False) -> Trace:
             "dh0": dh0.tolist(), "dh0_norm": float(np.linalg.norm(dh0)),
             "grads": {k: v.tolist() for k, v in grads.items() if k not in ("h0",)},
         }
+    _require_finite(result)
     return result
+
+
+# Overflow shows as inf or NaN, which _require_finite names in one error: no NumPy warnings.
+trace = np.errstate(over="ignore", invalid="ignore", divide="ignore")(trace)
+
+
+def _first_not_finite(named):
+    for name, value in named:
+        if not np.all(np.isfinite(np.asarray(value, dtype=np.float64))):
+            return name
+    return None
+
+
+def _require_finite(result: Trace) -> None:
+    """Raise TraceError naming the first value, in the order computed, that overflowed float64:
+    a trace never holds NaN or inf (JSON has neither)."""
+    named = []
+    for s in result.steps:
+        named += [(f"{key}_{s['t']}", s[key]) for key in ("a", "h", "o", "y", "loss") if key in s]
+    named.append(("the total loss", result.loss))
+    if result.backward is not None:
+        for s in result.backward["steps"]:
+            named += [(f"{key} at t = {s['t']}", s[key]) for key in
+                      ("dh_from_output", "dh", "dh_norm", "da", "dW_hh_contribution",
+                       "dW_xh_contribution")]
+        named += [(f"d{key}", value) for key, value in result.backward["grads"].items()]
+        named += [("dh0", result.backward["dh0"]), ("dh0_norm", result.backward["dh0_norm"])]
+    name = _first_not_finite(named)
+    if name is not None:
+        raise TraceError(f"{name} overflows float64 (it is not a finite number): the weights "
+                         "or inputs are too large to trace")
 
 
 def _num(v) -> str:
