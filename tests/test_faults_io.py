@@ -135,8 +135,10 @@ def test_every_error_is_one_line_even_when_click_writes_more(capsys):
 
     assert main(["export"]) == 2  # click lists the formats over several lines
     err = capsys.readouterr().err
-    assert err == ("Error: Missing option '--format'. Choose from: markdown, json, gift, "
-                   "moodle, anki (see 'rnnquiz export --help')\n")
+    from rnnquiz.cli.export import EXPORT_FORMATS
+
+    assert err == ("Error: Missing option '--format'. Choose from: "
+                   f"{', '.join(EXPORT_FORMATS)} (see 'rnnquiz export --help')\n")
 
 
 def test_a_file_name_with_a_newline_is_still_one_line_of_error(capsys):

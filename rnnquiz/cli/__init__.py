@@ -142,7 +142,7 @@ def main(argv=None) -> int:
         click.echo("Aborted.", err=True)
         return 1
     except ModelError as e:  # a model line or file that cannot be read: bad usage
-        click.echo(f"Error: {e}", err=True)
+        _error(e)
         return 2
     except RnnquizError as e:
         _error(e)
