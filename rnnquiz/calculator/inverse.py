@@ -1,9 +1,10 @@
 """Inverse problems: a total is given, one size (m, n or p) is wanted.
 
-The total grows strictly with each of m, n and p, so an exact integer search over the rules
-engine finds the one answer or proves there is none, for any convention and any size. The
-total is a polynomial of degree at most 2 in the unknown; its coefficients are read off the
-engine (three evaluations) so the worked solution can state the equation.
+The total grows strictly with each of m, n and p, and is a polynomial of degree at most 2 in
+the unknown; its coefficients are read off the engine (three evaluations) so the worked
+solution can state the equation. The equation's integer root, confirmed by the engine, is the
+answer; when there is none, an exact integer search over the rules engine finds the one answer
+or proves there is none, for any convention and any size.
 """
 
 from __future__ import annotations
@@ -93,6 +94,11 @@ def solve(unknown: str, total: int, **known) -> Solution:
         raise NoSolutionError(
             f"no positive integer {unknown} gives {total:,} parameters: "
             f"the smallest, {unknown} = {lo:,}, already gives {values[0]:,}")
+    found = _root(coefficients, total, lo)
+    if found is not None and total_at(found) == total:
+        # The total grows strictly with the unknown, so the root the engine confirms is the
+        # only answer; the search below is the fallback that also explains a miss.
+        return Solution(unknown, found, total, build(found), coefficients)
     hi = lo
     while total_at(hi) < total:
         hi *= 2
@@ -108,6 +114,24 @@ def solve(unknown: str, total: int, **known) -> Solution:
             f"{unknown} = {lo - 1:,} gives {total_at(lo - 1):,} and {unknown} = {lo:,} "
             f"gives {total_at(lo):,}")
     return Solution(unknown, lo, total, build(lo), coefficients)
+
+
+def _root(coefficients, total, lo):
+    """The integer x >= lo nearest the positive root of a x^2 + b x + c = total, or None."""
+    a, b, c = coefficients
+    c0 = c - total
+    if a:
+        disc = b * b - 4 * a * c0
+        if disc < 0:
+            return None
+        x = (-b + isqrt(disc)) // (2 * a)
+        for candidate in (x, x + 1):
+            if candidate >= lo and (a * candidate + b) * candidate + c0 == 0:
+                return candidate
+        return None
+    if b > 0 and -c0 % b == 0 and -c0 // b >= lo:
+        return -c0 // b
+    return None
 
 
 def quadratic_steps(solution: Solution) -> list:

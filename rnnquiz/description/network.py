@@ -55,7 +55,7 @@ class Network:
     Immutable; invalid descriptions raise :class:`NetworkError` naming the field.
     """
 
-    __slots__ = _FIELDS
+    __slots__ = (*_FIELDS, "_key")
 
     def __init__(
         self,
@@ -109,6 +109,8 @@ class Network:
                     "a layout override is for the textbook convention",
                 )
         s(self, "layout", layout)
+        s(self, "_key", (self.m, self.n, self.p, self.T, cell, self.layers, bidirectional,
+                         bias, convention, reset_after, proj_size, layout))
 
     def __setattr__(self, name, value):
         raise AttributeError("Network is immutable; use .replace(...)")
@@ -133,18 +135,21 @@ class Network:
         return {f: getattr(self, f) for f in _FIELDS}
 
     def replace(self, **changes) -> Network:
-        """A copy with some fields changed (validated again)."""
-        values = self.as_dict()
+        """A copy with some fields changed (validated again); itself when nothing changes."""
+        values = dict(zip(_FIELDS, self._key, strict=True))
+        if all(k in values and values[k] == v and type(values[k]) is type(v)
+               for k, v in changes.items()):
+            return self
         values.update(changes)
         return Network(**values)
 
     def __eq__(self, other):
         if not isinstance(other, Network):
             return NotImplemented
-        return self.as_dict() == other.as_dict()
+        return self._key == other._key
 
     def __hash__(self):
-        return hash(tuple(getattr(self, f) for f in _FIELDS))
+        return hash(self._key)
 
     def __repr__(self):
         defaults = Network(1, 1).as_dict()

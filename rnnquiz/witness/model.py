@@ -6,6 +6,8 @@ Shapes: xs (T, batch, m) -> outputs (T, batch, p), or the last layer's hidden st
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from rnnquiz.witness.cells import (
@@ -31,8 +33,9 @@ def _maker(rng, dtype, allocate, scale):
     so a network with 10^10 weights can be counted without allocating them.
     """
     if not allocate:
-        zero = np.zeros((), dtype=dtype)
-        return lambda shape: np.broadcast_to(zero, shape)
+        dtype = np.dtype(dtype)
+        zero = bytes(dtype.itemsize)  # read-only: the placeholder can never be written
+        return lambda shape: np.ndarray(shape, dtype, zero, 0, (0,) * len(shape))
     return lambda shape: rng.uniform(-scale, scale, size=shape).astype(dtype, copy=False)
 
 
@@ -58,8 +61,9 @@ class Model:
         # textbooks (Cho et al., d2l) before it, Keras as its flag says.
         self.reset_after = {"pytorch": True, "textbook": False}.get(convention, reset_after)
         self.allocated = allocate
-        rng = rng if rng is not None else np.random.default_rng(0)
-        make = _maker(rng, dtype, allocate, 1.0 / np.sqrt(n))
+        if rng is None and allocate:  # a placeholder needs no random numbers
+            rng = np.random.default_rng(0)
+        make = _maker(rng, dtype, allocate, 1.0 / math.sqrt(n))
         directions = ("fwd", "bwd") if bidirectional else ("fwd",)
         width = self.proj_size or n  # what one direction of a layer outputs
         self.layers = []

@@ -1,0 +1,124 @@
+"""The speed work changes how answers are found, never what they are or how they are checked."""
+
+import json
+
+import numpy as np
+import pytest
+from conftest import networks
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rnnquiz.__main__ import BLAS_THREAD_VARIABLES, limit_blas_threads
+from rnnquiz.calculator import rules
+from rnnquiz.calculator.inverse import solve
+from rnnquiz.calculator.rules import count
+from rnnquiz.description.network import Network
+from rnnquiz.drill.practice import plan
+from rnnquiz.drill.problems import ProblemError, generate
+from rnnquiz.drill.templates import shipped_templates
+from rnnquiz.errors import NetworkError, NoSolutionError
+from rnnquiz.export.gift import SPECIAL, escape
+from rnnquiz.export.jsonfmt import iter_json, to_json
+from rnnquiz.witness import build_model
+
+
+@given(st.text(alphabet=st.sampled_from(list(SPECIAL) + list("ab \\n<&é"))))
+def test_gift_escape_is_the_character_by_character_escape(text):
+    assert escape(text) == "".join("\\" + ch if ch in SPECIAL else ch for ch in text)
+
+
+def _search(unknown, total, known):
+    """The smallest x with total(x) >= total, by counting up: the plain definition."""
+    x = known.get("proj_size", 0) + 1 if unknown == "n" else 1
+    while True:
+        got = count(Network(**{**known, unknown: x})).total
+        if got >= total:
+            return x if got == total else None
+        x += 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks(max_size=9, max_layers=2), st.sampled_from(["m", "n", "p"]),
+       st.integers(-3, 3))
+def test_solve_by_the_equation_agrees_with_counting_up(net, unknown, offset):
+    if unknown == "p" and net.p is None:
+        net = net.replace(p=3)
+    known = net.as_dict()
+    total = count(net).total + offset
+    if total < 1:
+        return
+    expected = _search(unknown, total, {k: v for k, v in known.items() if k != unknown})
+    if expected is None:
+        with pytest.raises(NoSolutionError):
+            solve(unknown, total, **known)
+    else:
+        assert solve(unknown, total, **known).value == expected
+
+
+def test_remembered_counts_are_separate_answers():
+    net = Network(3, 4, 2, cell="lstm")
+    first = count(net)
+    first.tensors.clear()
+    again = count(net)
+    assert again.tensors and again.total == count(Network(3, 4, 2, cell="lstm")).total
+    assert again is not first and again.network is net
+
+
+def test_network_replace_equality_and_hash():
+    net = Network(3, 4, 2, cell="gru", convention="keras")
+    assert net.replace() is net and net.replace(m=3) is net
+    other = net.replace(m=5)
+    assert other.m == 5 and other != net and other.replace(m=3) == net
+    assert hash(other.replace(m=3)) == hash(net)
+    assert net.replace(bias=True) is net
+    with pytest.raises(NetworkError):  # equal but not a bool: validated again
+        net.replace(bias=1)
+
+
+def test_placeholder_models_count_without_memory_and_cannot_be_written():
+    model = build_model(Network(100_000, 100_000, cell="lstm"), allocate=False)
+    assert model.count() == count(Network(100_000, 100_000, cell="lstm")).total
+    array = model.parameters()[0]
+    assert not array.flags.writeable
+    with pytest.raises(ValueError):
+        array[0, 0] = 1.0
+
+
+def test_blas_threads_default_to_one_unless_the_user_chose():
+    env = {"OMP_NUM_THREADS": "3"}
+    limit_blas_threads(env)
+    assert env == {**{name: "1" for name in BLAS_THREAD_VARIABLES}, "OMP_NUM_THREADS": "3"}
+
+
+def test_a_broken_engine_value_is_still_caught(monkeypatch):
+    """Remembering counts must not skip the NumPy check: a wrong total fails the problem."""
+    real = rules._count
+
+    def broken(net):
+        right = real(net)
+        return rules.Count(net, right.tensors, right.with_bias + 1, right.without_bias + 1,
+                           right.unrolled)
+
+    monkeypatch.setattr(rules, "_count", broken)
+    monkeypatch.setattr(rules, "_MEMO", {})
+    template = next(t for t in shipped_templates() if t.ask["quantity"] == "total")
+    with pytest.raises(ProblemError, match="NumPy model disagrees"):
+        generate(template, 1)
+
+
+def test_streamed_json_is_the_same_json_for_any_count():
+    picks = plan(shipped_templates(), 12, 5)
+    problems = [generate(t, s) for t, s in picks]
+    meta = {"seed": 5, "generator": "test"}
+    for k in (0, 1, 12):
+        text = to_json(problems[:k], meta)
+        assert text == "".join(iter_json(iter(problems[:k]), meta))
+        data = json.loads(text)
+        assert [p["variant_id"] for p in data["problems"]] == [p.variant_id for p in
+                                                               problems[:k]]
+        assert data["seed"] == 5 and data["format"] == "rnnquiz-problems"
+
+
+def test_placeholder_needs_no_generator():
+    model = build_model(Network(2, 3, 1), allocate=False)
+    assert all(np.all(a == 0) for a in model.parameters())
