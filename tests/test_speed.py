@@ -122,3 +122,20 @@ def test_streamed_json_is_the_same_json_for_any_count():
 def test_placeholder_needs_no_generator():
     model = build_model(Network(2, 3, 1), allocate=False)
     assert all(np.all(a == 0) for a in model.parameters())
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_a_forward_pass_uses_the_weights_loaded_after_an_earlier_one(cell):
+    """The PyTorch layer's per-pass preparation (W_hh^T copy, b_hh folded) is never stale."""
+    net = Network(3, 4, 2, cell=cell, convention="pytorch")
+    xs = np.random.default_rng(2).standard_normal((5, 2, 3))
+    model = build_model(net, rng=np.random.default_rng(0))
+    model.forward(xs)
+    fresh = build_model(net, rng=np.random.default_rng(1))
+    model.load(dict(fresh.named_parameters()))
+    assert np.array_equal(model.forward(xs), fresh.forward(xs))
+    ys, cache = model.forward_cache(xs)
+    grads = model.backward(cache, np.ones_like(ys))
+    ys2, cache2 = fresh.forward_cache(xs)
+    assert all(np.array_equal(g, fresh.backward(cache2, np.ones_like(ys2))[k])
+               for k, g in grads.items())

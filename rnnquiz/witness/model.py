@@ -151,6 +151,7 @@ class Model:
         ``caches`` is a list, each step's cache is appended to it for the backward pass.
         """
         T, batch = xs.shape[:2]
+        params.start()
         # The input projection of all T steps in one matrix product.
         xp = params.input_proj(xs.reshape(T * batch, -1)).reshape(T, batch, -1)
         width = self.proj_size or self.n
@@ -182,15 +183,23 @@ class Model:
         dh_into = np.empty_like(dhs)
         dh = np.zeros_like(dhs[0])
         dc = np.zeros((batch, self.n), dtype=xs.dtype) if self.cell == "lstm" else None
+        deferred = []  # the recurrent weight gradients: one product per block set, below
         for t in reversed(range(T)):
             dh = dh + dhs[t]
             dh_into[t] = dh
             if self.cell == "rnn":
-                dxp[t], dh = rnn_step_backward(dh, caches[t], params)
+                dxp[t], dh = rnn_step_backward(dh, caches[t], params, deferred)
             elif self.cell == "lstm":
-                dxp[t], dh, dc = lstm_step_backward(dh, dc, caches[t], params)
+                _, dh, dc = lstm_step_backward(dh, dc, caches[t], params, deferred, out=dxp[t])
             else:
-                dxp[t], dh = gru_step_backward(dh, caches[t], params)
+                dxp[t], dh = gru_step_backward(dh, caches[t], params, deferred)
+        by_blocks = {}
+        for h, blocks, d in deferred:
+            hs_, ds_ = by_blocks.setdefault(blocks, ([], []))
+            hs_.append(h)
+            ds_.append(d)
+        for blocks, (hs_, ds_) in by_blocks.items():
+            params.recur_grad(blocks, np.concatenate(hs_), np.concatenate(ds_))
         dxs = params.input_proj_backward(xs.reshape(T * batch, -1), dxp.reshape(T * batch, -1))
         return dxs.reshape(xs.shape), dh, dc, dxp, dh_into
 
