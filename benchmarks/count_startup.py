@@ -1,7 +1,8 @@
 """How fast `rnnquiz count` answers, next to `python -c pass`, in the same run.
 
-Goal (issue 2): the median of `rnnquiz count --m 10 --n 20 --p 5` at most 1.5x the median of
-`python -c pass`. Also checks that the count path imported neither numpy nor yaml (nor click).
+Goal (issue 11): the median of `rnnquiz count --m 10 --n 20 --p 5` at most 1.3x the median of
+`python -c pass` (benchmarks/cli_speed.py times the other forms, in alternated pairs).
+Also checks that the count path imported neither numpy nor yaml (nor click).
 
     python benchmarks/count_startup.py [--runs 40]
 """
@@ -46,7 +47,7 @@ def main():
     ours = median_ms(count_cmd, runs)
     print(f"python -c pass         median {base:6.1f} ms  ({runs} runs)")
     print(f"{' '.join(os.path.basename(c) for c in count_cmd[:2])} ...  median {ours:6.1f} ms")
-    print(f"ratio                  {ours / base:6.2f}x  (goal <= 1.5x)")
+    print(f"ratio                  {ours / base:6.2f}x  (goal <= 1.3x)")
     print(f"heavy modules imported by the count path: {heavy or 'none'}")
     if script:
         with open(script, encoding="utf-8", errors="replace") as f:

@@ -18,7 +18,7 @@ _CHOICES = {"--cell": ("cell", ("rnn", "lstm", "gru")),
 _FLAGS = {"--bidirectional": ("bidirectional", True), "--bias": ("bias", True),
           "--no-bias": ("bias", False), "--reset-after": ("reset_after", True),
           "--no-reset-after": ("reset_after", False), "--explain": ("explain", True),
-          "--diagram": ("diagram", True)}
+          "--diagram": ("diagram", True), "--json": ("json", True)}
 
 
 def parse_fast(args):
@@ -68,10 +68,13 @@ def fast_count(args):
 
     explain = options.pop("explain", False)
     diagram = options.pop("diagram", False)
+    as_json = options.pop("json", False)
     try:
         net = Network(**options)
     except NetworkError:
         return None
+    if as_json:
+        return _json_text(count(net), explain, diagram)
     from rnnquiz.calculator.render import count_text
 
     parts = [count_text(count(net))]
@@ -96,6 +99,23 @@ def limit_blas_threads(environ=None):
         from os import environ
     for name in BLAS_THREAD_VARIABLES:
         environ.setdefault(name, "1")
+
+
+def _json_text(result, explain, diagram):
+    """What ``count --json`` prints (the click path's object), or None to let click do it."""
+    data = result.as_dict()
+    if explain or diagram:
+        from rnnquiz.calculator import explain as ex
+        if explain:
+            data["explanation"] = ex.worked_solution(result)
+        if diagram:
+            data["diagram"] = ex.diagram(result)
+    from rnnquiz.calculator.plainjson import dumps
+
+    try:
+        return dumps(data)
+    except TypeError:
+        return None
 
 
 def main(argv=None) -> int:

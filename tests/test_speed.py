@@ -139,3 +139,57 @@ def test_a_forward_pass_uses_the_weights_loaded_after_an_earlier_one(cell):
     ys2, cache2 = fresh.forward_cache(xs)
     assert all(np.array_equal(g, fresh.backward(cache2, np.ones_like(ys2))[k])
                for k, g in grads.items())
+
+
+def test_problems_made_by_worker_processes_are_the_same_bytes_in_the_same_order():
+    from rnnquiz.drill.bulk import generate_many
+    from rnnquiz.export.gift import to_gift
+
+    picks = plan(shipped_templates(), 40, 3)
+    alone = list(generate_many(picks, workers=1))
+    pooled = list(generate_many(picks, workers=2))
+    meta = {"seed": 3, "generator": "test"}
+    assert to_json(pooled, meta) == to_json(alone, meta)
+    assert to_gift(pooled, meta) == to_gift(alone, meta)
+
+
+def test_a_failing_problem_in_a_worker_stops_the_export(monkeypatch):
+    from rnnquiz.drill import bulk
+
+    template = next(t for t in shipped_templates() if t.ask["quantity"] == "total")
+    monkeypatch.setattr(rules, "_count", lambda net: rules.Count(net, [], 1, 1, None))
+    monkeypatch.setattr(rules, "_MEMO", {})
+    with pytest.raises(ProblemError):
+        list(bulk.generate_many([(template, s) for s in range(5)], workers=2))
+
+
+_plain = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(_plain)
+def test_the_json_writer_of_count_is_json_dumps_indent_2(value):
+    from rnnquiz.calculator.plainjson import dumps
+
+    assert dumps(value) == json.dumps(value, indent=2)
+
+
+def test_the_json_writer_refuses_what_it_cannot_write():
+    from rnnquiz.calculator.plainjson import dumps
+
+    with pytest.raises(TypeError):
+        dumps({"x": 0.5})
+
+
+def test_count_json_takes_the_fast_path_without_json_or_click():
+    import subprocess
+    import sys
+
+    code = ("import sys; from rnnquiz.__main__ import main; main(['count','--m','3','--n','4',"
+            "'--json','--explain']); print(sorted(m for m in ('click','numpy','yaml','json','re')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.rstrip().endswith("[]") and '"explanation"' in out

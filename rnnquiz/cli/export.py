@@ -35,8 +35,9 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
     import random
 
     from rnnquiz import __version__
+    from rnnquiz.drill.bulk import generate_many
     from rnnquiz.drill.practice import plan
-    from rnnquiz.drill.problems import ProblemError, generate
+    from rnnquiz.drill.problems import ProblemError
     from rnnquiz.export import TEXT_FORMATS
     from rnnquiz.export.anki import AnkiUnavailable, to_anki_tsv, write_apkg
     from rnnquiz.files import write_atomically
@@ -57,9 +58,9 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         written = []
 
         def problems_made():
-            for t, s in plan(templates, count_, seed):
+            for problem in generate_many(plan(templates, count_, seed)):
                 written.append(None)
-                yield generate(t, s)
+                yield problem
 
         try:
             write_atomically(output, iter_json(problems_made(), meta))
@@ -70,7 +71,7 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         click.echo(f"wrote {len(written)} problems to {output} ({fmt})", err=True)
         return
     try:
-        problems = [generate(t, s) for t, s in plan(templates, count_, seed)]
+        problems = list(generate_many(plan(templates, count_, seed)))
     except ProblemError as e:
         raise click.ClickException(str(e)) from None
     if fmt == "anki":

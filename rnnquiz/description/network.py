@@ -112,6 +112,9 @@ class Network:
         s(self, "_key", (self.m, self.n, self.p, self.T, cell, self.layers, bidirectional,
                          bias, convention, reset_after, proj_size, layout))
 
+    def __reduce__(self):  # pickled by its fields (a process pool sends problems back)
+        return (Network, self._key)
+
     def __setattr__(self, name, value):
         raise AttributeError("Network is immutable; use .replace(...)")
 

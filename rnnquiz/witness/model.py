@@ -193,6 +193,12 @@ class Model:
                 _, dh, dc = lstm_step_backward(dh, dc, caches[t], params, deferred, out=dxp[t])
             else:
                 dxp[t], dh = gru_step_backward(dh, caches[t], params, deferred)
+        if self.cell != "gru":
+            # An RNN's or LSTM's recurrent projection gradient is its dxp row: no copy of it.
+            h_prev = np.concatenate([cache[0] for cache in caches])
+            blocks = tuple(range(self.layers_gates))
+            params.recur_grad(blocks, h_prev, dxp.reshape(T * batch, -1))
+            deferred = []
         by_blocks = {}
         for h, blocks, d in deferred:
             hs_, ds_ = by_blocks.setdefault(blocks, ([], []))
