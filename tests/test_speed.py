@@ -193,3 +193,15 @@ def test_count_json_takes_the_fast_path_without_json_or_click():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.rstrip().endswith("[]") and '"explanation"' in out
+
+
+def test_remembered_replacements_still_validate_each_new_value():
+    net = Network(3, 4, 2)
+    assert net.replace(bias=False) is net.replace(bias=False)
+    assert net.replace(bias=False).bias is False
+    for bad in ({"bias": 0}, {"bias": 1}, {"m": 0}, {"m": True}, {"m": [3]}, {"cell": "cnn"}):
+        with pytest.raises(NetworkError):
+            net.replace(**bad)
+    assert net.replace(m=5) is net.replace(m=5)
+    with pytest.raises(NetworkError):
+        net.replace(m=5.0)

@@ -43,6 +43,9 @@ def _flag(field: str, value) -> bool:
     return value
 
 
+_REPLACED: dict = {}  # (fields, changes) -> the Network they make (see Network.replace)
+
+
 class Network:
     """An RNN described the way an exam (or a framework) describes it.
 
@@ -138,13 +141,28 @@ class Network:
         return {f: getattr(self, f) for f in _FIELDS}
 
     def replace(self, **changes) -> Network:
-        """A copy with some fields changed (validated again); itself when nothing changes."""
+        """A copy with some fields changed (validated again); itself when nothing changes.
+
+        Networks are immutable, so the drill's many identical replacements share one result.
+        """
+        try:
+            key = (self._key, tuple((k, type(v), v) for k, v in changes.items()))
+            known = _REPLACED.get(key)
+        except TypeError:  # an unhashable value: validation below says what is wrong
+            key = known = None
+        if known is not None:
+            return known
         values = dict(zip(_FIELDS, self._key, strict=True))
         if all(k in values and values[k] == v and type(values[k]) is type(v)
                for k, v in changes.items()):
             return self
         values.update(changes)
-        return Network(**values)
+        made = Network(**values)
+        if key is not None:
+            if len(_REPLACED) >= 4096:
+                _REPLACED.clear()
+            _REPLACED[key] = made
+        return made
 
     def __eq__(self, other):
         if not isinstance(other, Network):

@@ -14,7 +14,7 @@ SPECIAL = "\\~=#{}:"
 def escape(text: str) -> str:
     """Backslash GIFT's special characters (and the backslash itself)."""
     text = text.replace("\\", "\\\\")  # the backslash first: the others add backslashes
-    for ch in SPECIAL[1:]:
+    for ch in SPECIAL.replace("\\", ""):
         text = text.replace(ch, "\\" + ch)
     return text
 
