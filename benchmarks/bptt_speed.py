@@ -93,15 +93,18 @@ def torch_step(cell, dtype):
 
 
 def paired(ours_fn, theirs_fn, repeats):
-    """Alternate the two; (best of ours, best of theirs, median of the per-pair ratios)."""
+    """Alternate the two; (best of ours, best of theirs, median of the per-pair ratios).
+
+    CPU time of this process (both run on one thread), so other jobs on a loaded machine
+    distort the figures less than wall time would."""
     ours_fn()
     theirs_fn()
     ours, theirs = [], []
     for _ in range(repeats):
         for fn, into in ((ours_fn, ours), (theirs_fn, theirs)):
-            start = time.perf_counter()
+            start = time.process_time()
             fn()
-            into.append(time.perf_counter() - start)
+            into.append(time.process_time() - start)
     ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
     return min(ours), min(theirs), statistics.median(ratios)
 
@@ -118,8 +121,8 @@ def main():
         torch.set_num_threads(1)
     except ImportError:
         torch = None
-    print(f"forward + BPTT, batch {B}, T {T}, m {M}, n {N}; time per sequence (best of "
-          f"{repeats}, one thread each); ratio: median of {repeats} alternated pairs; load "
+    print(f"forward + BPTT, batch {B}, T {T}, m {M}, n {N}; CPU time per sequence (best "
+          f"of {repeats}, one thread each); ratio: median of {repeats} alternated pairs; load "
           f"{os.getloadavg()[0]:.1f}")
     for dtype in (np.float32, np.float64):
         name = np.dtype(dtype).name

@@ -183,29 +183,22 @@ class Model:
         dh_into = np.empty_like(dhs)
         dh = np.zeros_like(dhs[0])
         dc = np.zeros((batch, self.n), dtype=xs.dtype) if self.cell == "lstm" else None
-        deferred = []  # the recurrent weight gradients: one product per block set, below
+        # An LSTM's recurrent weight gradient: one product over every step after the loop
+        # (measured faster; for an RNN or GRU the per-step products measured faster).
+        deferred = [] if self.cell == "lstm" else None
         for t in reversed(range(T)):
             dh = dh + dhs[t]
             dh_into[t] = dh
             if self.cell == "rnn":
-                dxp[t], dh = rnn_step_backward(dh, caches[t], params, deferred)
+                dxp[t], dh = rnn_step_backward(dh, caches[t], params)
             elif self.cell == "lstm":
                 _, dh, dc = lstm_step_backward(dh, dc, caches[t], params, deferred, out=dxp[t])
             else:
-                dxp[t], dh = gru_step_backward(dh, caches[t], params, deferred)
-        if self.cell != "gru":
-            # An RNN's or LSTM's recurrent projection gradient is its dxp row: no copy of it.
+                dxp[t], dh = gru_step_backward(dh, caches[t], params)
+        if self.cell == "lstm":
+            # Its recurrent projection's gradient at step t is dxp[t]: no copy of it needed.
             h_prev = np.concatenate([cache[0] for cache in caches])
-            blocks = tuple(range(self.layers_gates))
-            params.recur_grad(blocks, h_prev, dxp.reshape(T * batch, -1))
-            deferred = []
-        by_blocks = {}
-        for h, blocks, d in deferred:
-            hs_, ds_ = by_blocks.setdefault(blocks, ([], []))
-            hs_.append(h)
-            ds_.append(d)
-        for blocks, (hs_, ds_) in by_blocks.items():
-            params.recur_grad(blocks, np.concatenate(hs_), np.concatenate(ds_))
+            params.recur_grad((0, 1, 2, 3), h_prev, dxp.reshape(T * batch, -1))
         dxs = params.input_proj_backward(xs.reshape(T * batch, -1), dxp.reshape(T * batch, -1))
         return dxs.reshape(xs.shape), dh, dc, dxp, dh_into
 
