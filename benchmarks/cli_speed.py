@@ -87,6 +87,10 @@ def main():
     tool = rnnquiz()
     print(f"{args.runs} alternated pairs each, against `python -c pass`; load: "
           f"{os.getloadavg()[0]:.1f} (1-minute average, {os.cpu_count()} cores)")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("note: PYTHONDONTWRITEBYTECODE is set, so an editable install compiles rnnquiz's "
+              "modules again on every run (about 2x python's start-up); unset it for the "
+              "figures an installed rnnquiz gives")
     wall(pypass)
     for line, goal in DEFAULT + [(c, 1.3) for c in args.cmd]:
         cmd = tool + shlex.split(line)

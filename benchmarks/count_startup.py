@@ -49,6 +49,9 @@ def main():
     print(f"{' '.join(os.path.basename(c) for c in count_cmd[:2])} ...  median {ours:6.1f} ms")
     print(f"ratio                  {ours / base:6.2f}x  (goal <= 1.3x)")
     print(f"heavy modules imported by the count path: {heavy or 'none'}")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("note: PYTHONDONTWRITEBYTECODE is set, so an editable install compiles rnnquiz's "
+              "modules again on every run; unset it for an installed rnnquiz's figures")
     if script:
         with open(script, encoding="utf-8", errors="replace") as f:
             if "import re" in f.read():
