@@ -205,3 +205,27 @@ def test_remembered_replacements_still_validate_each_new_value():
     assert net.replace(m=5) is net.replace(m=5)
     with pytest.raises(NetworkError):
         net.replace(m=5.0)
+
+
+def test_validate_reports_the_same_on_every_core(monkeypatch):
+    from rnnquiz.drill import bulk
+    from rnnquiz.drill.validate import validate_paths
+    from rnnquiz.resources import problems_dir
+
+    report = validate_paths([problems_dir()], seeds=3)
+    monkeypatch.setattr(bulk, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(bulk, "_cores", lambda: 2)
+    pooled = validate_paths([problems_dir()], seeds=3)
+    assert pooled.errors == report.errors and not report.errors
+    real = rules._count
+
+    def broken(net):
+        right = real(net)
+        return rules.Count(net, right.tensors, right.with_bias + 1, right.without_bias + 1,
+                           right.unrolled)
+
+    monkeypatch.setattr(rules, "_count", broken)
+    monkeypatch.setattr(rules, "_MEMO", {})
+    failing = validate_paths([problems_dir()], seeds=3)
+    # the workers inherit the broken engine, and the NumPy check says so
+    assert any("NumPy model disagrees" in e for e in failing.errors)

@@ -49,3 +49,14 @@ def generate_many(picks, workers: int | None = None):
     # fork: the workers start with the templates and modules already loaded
     with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet) as pool:
         yield from pool.imap(_make, picks, chunksize=CHUNK)
+
+
+def map_in_order(fn, items, work: int) -> list:
+    """``[fn(item) for item in items]``, on every usable core when ``work`` (the problems it
+    makes) reaches PARALLEL_FROM; ``fn`` must be a module-level function (it is pickled)."""
+    items = list(items)
+    workers = min(_cores(), len(items)) if work >= PARALLEL_FROM else 1
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(item) for item in items]
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet) as pool:
+        return pool.map(fn, items, chunksize=1)
