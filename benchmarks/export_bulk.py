@@ -1,57 +1,74 @@
-"""Bulk export: 10,000 problems, every answer checked against the NumPy model, on one core.
+"""Bulk export through the installed CLI: 10,000 problems, every answer checked by NumPy.
 
-Goal (issue 4): under 5 s for the problems plus each format's rendering.
+For each format, `rnnquiz export --count 10000` runs as users run it (wall time, peak memory
+and CPU time), alternated with the same command under OpenBLAS/OMP/MKL's thread-per-core
+default (the baseline: what the CLI did before it limited BLAS to one thread).
 
-    python benchmarks/export_bulk.py [--count 10000] [--seed 1]
+Goals (issue 11): json under 3 s wall and 150 MB peak; every other format under 4 s.
+
+    python benchmarks/export_bulk.py [--count 10000] [--seed 1] [--runs 3] [--format json ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
+
+FORMATS = ("json", "markdown", "gift", "moodle", "anki")
+BLAS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def run(cmd, env) -> tuple:
+    """(wall seconds, peak resident MB, CPU seconds) of one run of ``cmd``: the peak is the
+    main process's; the CPU time includes its worker processes."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    took = time.perf_counter() - start
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {err.strip()}")
+    return took, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # maxrss: kB
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--format", action="append", choices=FORMATS, dest="formats")
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
-    start = time.perf_counter()
-    from rnnquiz.drill.practice import plan
-    from rnnquiz.drill.problems import generate
-    from rnnquiz.drill.templates import shipped_templates
-    from rnnquiz.export import TEXT_FORMATS
-    from rnnquiz.export.anki import write_apkg
-
-    templates = shipped_templates()
-    imported = time.perf_counter()
-    problems = [generate(t, s) for t, s in plan(templates, args.count, args.seed)]
-    generated = time.perf_counter()
-    print(f"import and load templates   {imported - start:6.2f} s")
-    print(f"{args.count} problems, checked  {generated - imported:6.2f} s  "
-          f"({1e6 * (generated - imported) / args.count:.0f} us each)")
-    meta = {"seed": args.seed, "generator": "benchmark"}
-    for name, render in TEXT_FORMATS.items():
-        t0 = time.perf_counter()
-        text = render(problems, meta)
-        t1 = time.perf_counter()
-        total = (generated - imported) + (t1 - t0)
-        print(f"{name:<9} render {t1 - t0:6.2f} s  {len(text) / 1e6:5.1f} MB  "
-              f"problems + render {total:5.2f} s  (goal < 5 s)")
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            t0 = time.perf_counter()
-            write_apkg(problems, os.path.join(tmp, "deck.apkg"))
-            t1 = time.perf_counter()
-        print(f"anki      write  {t1 - t0:6.2f} s            problems + write  "
-              f"{(generated - imported) + (t1 - t0):5.2f} s  (goal < 5 s)")
-    except ImportError:
-        print("anki      skipped (genanki not installed)")
-
+    script = shutil.which("rnnquiz")
+    tool = [script] if script else [sys.executable, "-m", "rnnquiz"]
+    ours_env = {k: v for k, v in os.environ.items() if k not in BLAS}
+    cores = str(os.cpu_count() or 1)
+    base_env = dict(ours_env, **{k: cores for k in BLAS})
+    print(f"rnnquiz export --count {args.count}: median of {args.runs} alternated pairs; "
+          f"baseline: BLAS threads = {cores} (thread per core); load "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in args.formats or FORMATS:
+            out = os.path.join(tmp, "out.apkg" if fmt == "anki" else f"out.{fmt}")
+            cmd = tool + ["export", "--format", fmt, "--count", str(args.count), "--seed",
+                          str(args.seed), "-o", out]
+            ours, base = [], []
+            for _ in range(args.runs):
+                base.append(run(cmd, base_env))
+                ours.append(run(cmd, ours_env))
+            goal = "goal < 3 s, < 150 MB" if fmt == "json" else "goal < 4 s"
+            print(f"{fmt:<9} {statistics.median(r[0] for r in ours):6.2f} s "
+                  f"{max(r[1] for r in ours):5.0f} MB cpu "
+                  f"{statistics.median(r[2] for r in ours):5.2f} s   baseline "
+                  f"{statistics.median(r[0] for r in base):6.2f} s "
+                  f"{max(r[1] for r in base):5.0f} MB cpu "
+                  f"{statistics.median(r[2] for r in base):5.2f} s   ({goal})")
 
 if __name__ == "__main__":
     main()

@@ -18,7 +18,7 @@ _CHOICES = {"--cell": ("cell", ("rnn", "lstm", "gru")),
 _FLAGS = {"--bidirectional": ("bidirectional", True), "--bias": ("bias", True),
           "--no-bias": ("bias", False), "--reset-after": ("reset_after", True),
           "--no-reset-after": ("reset_after", False), "--explain": ("explain", True),
-          "--diagram": ("diagram", True)}
+          "--diagram": ("diagram", True), "--json": ("json", True)}
 
 
 def parse_fast(args):
@@ -144,10 +144,13 @@ def fast_count(args):
 
     explain = options.pop("explain", False)
     diagram = options.pop("diagram", False)
+    as_json = options.pop("json", False)
     try:
         net = Network(**options)
     except NetworkError:
         return None
+    if as_json:
+        return _json_text(count(net), explain, diagram)
     from rnnquiz.calculator.render import count_text
 
     parts = [count_text(count(net))]
@@ -159,6 +162,36 @@ def fast_count(args):
         if diagram:
             parts.append(ex.diagram(result))
     return "\n\n".join(parts)
+
+
+# NumPy's BLAS would start a thread per core for matrices of a few dozen rows: slower on a
+# shared machine and twice the CPU on a quiet one. One thread unless the user chose otherwise.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def limit_blas_threads(environ=None):
+    """Set each BLAS thread variable the user left unset to 1 (before numpy loads)."""
+    if environ is None:
+        from os import environ
+    for name in BLAS_THREAD_VARIABLES:
+        environ.setdefault(name, "1")
+
+
+def _json_text(result, explain, diagram):
+    """What ``count --json`` prints (the click path's object), or None to let click do it."""
+    data = result.as_dict()
+    if explain or diagram:
+        from rnnquiz.calculator import explain as ex
+        if explain:
+            data["explanation"] = ex.worked_solution(result)
+        if diagram:
+            data["diagram"] = ex.diagram(result)
+    from rnnquiz.calculator.plainjson import dumps
+
+    try:
+        return dumps(data)
+    except TypeError:
+        return None
 
 
 def main(argv=None) -> int:
@@ -184,6 +217,7 @@ def main(argv=None) -> int:
                 except OSError as e:
                     return streams.give_up(e)
                 return 0
+    limit_blas_threads()
     from rnnquiz.cli import main as cli_main
 
     return cli_main(args)

@@ -104,8 +104,10 @@ def check_keras(keras, line, T=4, batch=3, seed=0, x=None):
     theirs = model.predict(x, verbose=0)
     theirs = list(theirs) if isinstance(theirs, (list, tuple)) else [theirs]
     for k, (mine, their) in enumerate(zip(ours.layers[-1].outputs, theirs, strict=True)):
-        # Keras's numpy backend computes parts in float32 even with floatx float64
-        assert np.allclose(mine, their, rtol=1e-5, atol=1e-6, equal_nan=True), _mismatch(
+        # Keras's numpy backend computes parts in float32 even with floatx float64, and a
+        # normalisation over a few features of small variance amplifies that rounding (seen:
+        # 8.5e-6 after log_softmax > BatchNormalization x2 > LayerNormalization on 2 features).
+        assert np.allclose(mine, their, rtol=1e-4, atol=1e-5, equal_nan=True), _mismatch(
             line, f"output {k}", mine, their)
 
 

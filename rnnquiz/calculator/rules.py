@@ -347,9 +347,25 @@ def described(net) -> Network:
     return net
 
 
+_MEMO: dict = {}
+_MEMO_SIZE = 4096
+
+
 def count(net: Network) -> Count:
-    """Count the network's parameters: tensors for its bias setting, totals for both."""
-    described(net)
+    """Count the network's parameters: tensors for its bias setting, totals for both.
+
+    Remembered per description (a Network is immutable and hashable): the drill counts the same
+    few networks again and again. Each call returns its own Count and tensor list.
+    """
+    known = _MEMO.get(described(net))
+    if known is None:
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        known = _MEMO[net] = _count(net)
+    return Count(net, list(known.tensors), known.with_bias, known.without_bias, known.unrolled)
+
+
+def _count(net: Network) -> Count:
     listed = tensors(net)
     if net.bias:
         with_bias = _sum(listed)

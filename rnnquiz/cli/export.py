@@ -36,8 +36,9 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
     import random
 
     from rnnquiz import __version__
+    from rnnquiz.drill.bulk import generate_many
     from rnnquiz.drill.practice import plan
-    from rnnquiz.drill.problems import ProblemError, generate
+    from rnnquiz.drill.problems import ProblemError
     from rnnquiz.export import TEXT_FORMATS
     from rnnquiz.export.anki import AnkiUnavailable, to_anki_tsv, write_apkg
     from rnnquiz.files import write_atomically
@@ -50,11 +51,30 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
     if seed is None:
         seed = random.SystemRandom().randrange(1_000_000)
         click.echo(f"seed {seed} (repeat with --seed {seed})", err=True)
+    meta = {"seed": seed, "generator": f"rnnquiz {__version__}"}
+    if fmt == "json" and output:
+        # Streamed: each problem is made, written and let go, so memory stays flat.
+        from rnnquiz.export.jsonfmt import iter_json
+
+        written = []
+
+        def problems_made():
+            for problem in generate_many(plan(templates, count_, seed)):
+                written.append(None)
+                yield problem
+
+        try:
+            write_atomically(output, iter_json(problems_made(), meta))
+        except ProblemError as e:
+            raise click.ClickException(str(e)) from None
+        except OSError as e:
+            raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
+        click.echo(f"wrote {len(written)} problems to {output} ({fmt})", err=True)
+        return
     try:
-        problems = [generate(t, s) for t, s in plan(templates, count_, seed)]
+        problems = list(generate_many(plan(templates, count_, seed)))
     except ProblemError as e:
         raise click.ClickException(str(e)) from None
-    meta = {"seed": seed, "generator": f"rnnquiz {__version__}"}
     if fmt == "anki":
         try:
             import genanki  # noqa: F401 - only asking whether it is there

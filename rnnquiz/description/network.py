@@ -71,6 +71,9 @@ def _flag(field: str, value) -> bool:
     return value
 
 
+_REPLACED: dict = {}  # (fields, changes) -> the Network they make (see Network.replace)
+
+
 class Network:
     """An RNN described the way an exam (or a framework) describes it.
 
@@ -85,7 +88,7 @@ class Network:
     Immutable; invalid descriptions raise :class:`NetworkError` naming the field.
     """
 
-    __slots__ = _FIELDS
+    __slots__ = (*_FIELDS, "_key")
 
     def __init__(
         self,
@@ -141,6 +144,11 @@ class Network:
                     "a layout override is for the textbook convention",
                 )
         s(self, "layout", layout)
+        s(self, "_key", (self.m, self.n, self.p, self.T, cell, self.layers, bidirectional,
+                         bias, convention, reset_after, proj_size, layout))
+
+    def __reduce__(self):  # pickled by its fields (a process pool sends problems back)
+        return (Network, self._key)
 
     def __setattr__(self, name, value):
         raise AttributeError("Network is immutable; use .replace(...)")
@@ -165,18 +173,36 @@ class Network:
         return {f: getattr(self, f) for f in _FIELDS}
 
     def replace(self, **changes) -> Network:
-        """A copy with some fields changed (validated again)."""
-        values = self.as_dict()
+        """A copy with some fields changed (validated again); itself when nothing changes.
+
+        Networks are immutable, so the drill's many identical replacements share one result.
+        """
+        try:
+            key = (self._key, tuple((k, type(v), v) for k, v in changes.items()))
+            known = _REPLACED.get(key)
+        except TypeError:  # an unhashable value: validation below says what is wrong
+            key = known = None
+        if known is not None:
+            return known
+        values = dict(zip(_FIELDS, self._key, strict=True))
+        if all(k in values and values[k] == v and type(values[k]) is type(v)
+               for k, v in changes.items()):
+            return self
         values.update(changes)
-        return Network(**values)
+        made = Network(**values)
+        if key is not None:
+            if len(_REPLACED) >= 4096:
+                _REPLACED.clear()
+            _REPLACED[key] = made
+        return made
 
     def __eq__(self, other):
         if not isinstance(other, Network):
             return NotImplemented
-        return self.as_dict() == other.as_dict()
+        return self._key == other._key
 
     def __hash__(self):
-        return hash(tuple(getattr(self, f) for f in _FIELDS))
+        return hash(self._key)
 
     def __repr__(self):
         defaults = Network(1, 1).as_dict()

@@ -48,6 +48,11 @@ def _clashes_with_shipped(templates) -> list:
             if t.id in where and os.path.realpath(t.source) != os.path.realpath(where[t.id])]
 
 
+def _fault_of(pair):
+    """``_first_fault`` of a (template, seeds) pair (a worker process's task)."""
+    return _first_fault(*pair)
+
+
 def validate_paths(paths, seeds: int = 50) -> Report:
     """Check every YAML file under ``paths``; each template is rendered with seeds 0..seeds-1
     and the first failing seed of a template is reported."""
@@ -58,8 +63,10 @@ def validate_paths(paths, seeds: int = 50) -> Report:
     warnings = [f"{t.source}: {t.id}: no hint (a student who types hint is told 'This "
                 "problem has no hint')" for t in templates if not t.hints]
     errors += _clashes_with_shipped(templates)
-    for template in templates:
-        fault = _first_fault(template, seeds)
+    from rnnquiz.drill.bulk import map_in_order
+
+    faults = map_in_order(_fault_of, [(t, seeds) for t in templates], len(templates) * seeds)
+    for template, fault in zip(templates, faults, strict=True):
         if fault:
             errors.append(f"{template.source}: {template.id}: {fault}")
     return Report(files, templates, errors, seeds, warnings)

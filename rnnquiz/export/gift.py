@@ -13,7 +13,10 @@ SPECIAL = "\\~=#{}:"
 
 def escape(text: str) -> str:
     """Backslash GIFT's special characters (and the backslash itself)."""
-    return "".join("\\" + ch if ch in SPECIAL else ch for ch in text)
+    text = text.replace("\\", "\\\\")  # the backslash first: the others add backslashes
+    for ch in SPECIAL.replace("\\", ""):
+        text = text.replace(ch, "\\" + ch)
+    return text
 
 
 def _html(text: str) -> str:

@@ -33,15 +33,36 @@ def _mark_floats(value, floats: list):
     return value
 
 
-def to_json(problems, meta) -> str:
+_FLOAT_RE = re.compile(r'"\\u0000float(\d+)\\u0000"')
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # no indent: the C encoder
+
+
+def _encode(value) -> str:
+    """One value as compact JSON, its floats as plain decimals."""
     floats: list = []
-    data = _mark_floats({
-        "format": "rnnquiz-problems",
-        "version": SCHEMA_VERSION,
-        "generator": meta["generator"],
-        "seed": meta["seed"],
-        "problems": [p.as_dict() for p in problems],
-    }, floats)
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    return re.sub(r'"\\u0000float(\d+)\\u0000"', lambda m: plain(floats[int(m.group(1))]),
-                  text)
+    text = _ENCODE(_mark_floats(value, floats))
+    if not floats:
+        return text
+    return _FLOAT_RE.sub(lambda m: plain(floats[int(m.group(1))]), text)
+
+
+def iter_json(problems, meta):
+    """``to_json``'s text in pieces, one problem at a time (``problems`` may be a generator).
+
+    The header fields indented, then one problem per line: readable, diffable, and written
+    by the C encoder (an ``indent`` would force Python's pure-Python one).
+    """
+    yield "{\n"
+    for key, value in (("format", "rnnquiz-problems"), ("version", SCHEMA_VERSION),
+                       ("generator", meta["generator"]), ("seed", meta["seed"])):
+        yield f'  {_ENCODE(key)}: {_encode(value)},\n'
+    yield '  "problems": ['
+    sep = "\n    "
+    for p in problems:
+        yield sep + _encode(p.as_dict())
+        sep = ",\n    "
+    yield "\n  ]\n}" if sep != "\n    " else "]\n}"
+
+
+def to_json(problems, meta) -> str:
+    return "".join(iter_json(problems, meta))

@@ -11,6 +11,9 @@ step needs, and take the projections' gradients back, so one step serves every c
 
 Each ``*_step`` returns the new state and a cache; each ``*_step_backward`` takes the gradient
 flowing into the new state and the cache, and returns (dxp, gradient into the old state).
+With ``deferred`` (a list), a backward step does not accumulate the recurrent weight gradients
+itself: it appends (h, blocks, d) for each recurrent projection, and the caller takes all of
+them in one matrix product per block set after the loop (the same sum, far fewer products).
 """
 
 from __future__ import annotations
@@ -42,6 +45,14 @@ def activation_grad(name: str, a: np.ndarray, out: np.ndarray) -> np.ndarray:
     return np.ones_like(a)
 
 
+def _recur_back(params, h, blocks, d, deferred):
+    """dh through ``params.recur(h, blocks)``; the weight gradients now or deferred."""
+    if deferred is None:
+        return params.recur_backward(h, blocks, d)
+    deferred.append((h, blocks, d))
+    return params.recur_dh(blocks, d)
+
+
 # --- vanilla RNN ------------------------------------------------------------------------------
 
 def rnn_step(xp, h, params, activation="tanh"):
@@ -51,11 +62,11 @@ def rnn_step(xp, h, params, activation="tanh"):
     return h_new, (h, a, h_new, activation)
 
 
-def rnn_step_backward(dh, cache, params):
+def rnn_step_backward(dh, cache, params, deferred=None):
     """dh: (batch, n) into h_t -> (dxp (batch, n), dh_(t-1))."""
     h_prev, a, h_new, activation = cache
     da = dh * activation_grad(activation, a, h_new)
-    return da, params.recur_backward(h_prev, (0,), da)
+    return da, _recur_back(params, h_prev, (0,), da, deferred)
 
 
 # --- LSTM -------------------------------------------------------------------------------------
@@ -69,10 +80,20 @@ def lstm_step(xp, h, c, params, activation=np.tanh, recurrent_activation=sigmoid
     """
     n = c.shape[-1]
     z = xp + params.recur(h, (0, 1, 2, 3))
-    i = recurrent_activation(z[:, :n])
-    f = recurrent_activation(z[:, n:2 * n])
-    g = activation(z[:, 2 * n:3 * n])
-    o = recurrent_activation(z[:, 3 * n:])
+    if activation is np.tanh and recurrent_activation is sigmoid:
+        # The gates in place in z (a fresh array): the same operations as sigmoid() and tanh.
+        for gates in (z[:, :2 * n], z[:, 3 * n:]):
+            gates *= 0.5
+            np.tanh(gates, out=gates)
+            gates += 1.0
+            gates *= 0.5
+        np.tanh(z[:, 2 * n:3 * n], out=z[:, 2 * n:3 * n])
+        i, f, g, o = z[:, :n], z[:, n:2 * n], z[:, 2 * n:3 * n], z[:, 3 * n:]
+    else:
+        i = recurrent_activation(z[:, :n])
+        f = recurrent_activation(z[:, n:2 * n])
+        g = activation(z[:, 2 * n:3 * n])
+        o = recurrent_activation(z[:, 3 * n:])
     c_new = f * c + i * g
     tc = activation(c_new)
     m = o * tc
@@ -80,15 +101,21 @@ def lstm_step(xp, h, c, params, activation=np.tanh, recurrent_activation=sigmoid
     return h_new, c_new, (h, c, i, f, g, o, tc, m)
 
 
-def lstm_step_backward(dh, dc, cache, params):
-    """dh into h_t, dc into c_t -> (dxp (batch, 4n), dh_(t-1), dc_(t-1))."""
+def lstm_step_backward(dh, dc, cache, params, deferred=None, out=None):
+    """dh into h_t, dc into c_t -> (dxp (batch, 4n), dh_(t-1), dc_(t-1)).
+
+    ``out``, a (batch, 4n) array, receives dxp (which is then returned), saving a copy."""
     h_prev, c_prev, i, f, g, o, tc, m = cache
+    n = i.shape[-1]
     dm = params.project_backward(m, dh)
     do = dm * tc
     dc = dc + dm * o * (1.0 - tc * tc)
-    dz = np.concatenate([dc * g * i * (1.0 - i), dc * c_prev * f * (1.0 - f),
-                         dc * i * (1.0 - g * g), do * o * (1.0 - o)], axis=-1)
-    return dz, params.recur_backward(h_prev, (0, 1, 2, 3), dz), dc * f
+    dz = np.empty((i.shape[0], 4 * n), dtype=i.dtype) if out is None else out
+    np.multiply(dc * g * i, 1.0 - i, out=dz[:, :n])
+    np.multiply(dc * c_prev * f, 1.0 - f, out=dz[:, n:2 * n])
+    np.multiply(dc * i, 1.0 - g * g, out=dz[:, 2 * n:3 * n])
+    np.multiply(do * o, 1.0 - o, out=dz[:, 3 * n:])
+    return dz, _recur_back(params, h_prev, (0, 1, 2, 3), dz, deferred), dc * f
 
 
 # --- GRU --------------------------------------------------------------------------------------
@@ -120,7 +147,7 @@ def gru_step(xp, h, params, reset_after, activation=np.tanh, recurrent_activatio
     return z * h + (1.0 - z) * cand, (h, r, z, cand, hn, rh, reset_after)
 
 
-def gru_step_backward(dh, cache, params):
+def gru_step_backward(dh, cache, params, deferred=None):
     """dh into h_t -> (dxp (batch, 3n), dh_(t-1))."""
     h_prev, r, z, cand, hn, rh, reset_after = cache
     dz = dh * (h_prev - cand) * z * (1.0 - z)
@@ -128,11 +155,11 @@ def gru_step_backward(dh, cache, params):
     dh_prev = dh * z
     if reset_after:
         dr = dn * hn * r * (1.0 - r)
-        dh_prev = dh_prev + params.recur_backward(
-            h_prev, (0, 1, 2), np.concatenate([dr, dz, dn * r], axis=-1))
+        dh_prev = dh_prev + _recur_back(
+            params, h_prev, (0, 1, 2), np.concatenate([dr, dz, dn * r], axis=-1), deferred)
     else:
-        drh = params.recur_backward(rh, (2,), dn)
+        drh = _recur_back(params, rh, (2,), dn, deferred)
         dr = drh * h_prev * r * (1.0 - r)
-        dh_prev = dh_prev + drh * r + params.recur_backward(
-            h_prev, (0, 1), np.concatenate([dr, dz], axis=-1))
+        dh_prev = dh_prev + drh * r + _recur_back(
+            params, h_prev, (0, 1), np.concatenate([dr, dz], axis=-1), deferred)
     return np.concatenate([dr, dz, dn], axis=-1), dh_prev

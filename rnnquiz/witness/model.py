@@ -6,6 +6,8 @@ Shapes: xs (T, batch, m) -> outputs (T, batch, p), or the last layer's hidden st
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from rnnquiz.witness.cells import (
@@ -33,8 +35,8 @@ def _maker(rng, dtype, allocate, scale):
     n = 10^9 has 8·10^18 elements.
     """
     if not allocate:
-        zero = np.zeros((), dtype=np.uint8)
-        return lambda shape: np.broadcast_to(zero, shape)
+        zero = bytes(1)  # read-only: the placeholder can never be written
+        return lambda shape: np.ndarray(shape, np.uint8, zero, 0, (0,) * len(shape))
     return lambda shape: rng.uniform(-scale, scale, size=shape).astype(dtype, copy=False)
 
 
@@ -60,8 +62,9 @@ class Model:
         # textbooks (Cho et al., d2l) before it, Keras as its flag says.
         self.reset_after = {"pytorch": True, "textbook": False}.get(convention, reset_after)
         self.allocated = allocate
-        rng = rng if rng is not None else np.random.default_rng(0)
-        make = _maker(rng, dtype, allocate, 1.0 / np.sqrt(n))
+        if rng is None and allocate:  # a placeholder needs no random numbers
+            rng = np.random.default_rng(0)
+        make = _maker(rng, dtype, allocate, 1.0 / math.sqrt(n))
         directions = ("fwd", "bwd") if bidirectional else ("fwd",)
         width = self.proj_size or n  # what one direction of a layer outputs
         self.layers = []
@@ -149,6 +152,7 @@ class Model:
         ``caches`` is a list, each step's cache is appended to it for the backward pass.
         """
         T, batch = xs.shape[:2]
+        params.start()
         # The input projection of all T steps in one matrix product.
         xp = params.input_proj(xs.reshape(T * batch, -1)).reshape(T, batch, -1)
         width = self.proj_size or self.n
@@ -180,15 +184,22 @@ class Model:
         dh_into = np.empty_like(dhs)
         dh = np.zeros_like(dhs[0])
         dc = np.zeros((batch, self.n), dtype=xs.dtype) if self.cell == "lstm" else None
+        # An LSTM's recurrent weight gradient: one product over every step after the loop
+        # (measured faster; for an RNN or GRU the per-step products measured faster).
+        deferred = [] if self.cell == "lstm" else None
         for t in reversed(range(T)):
             dh = dh + dhs[t]
             dh_into[t] = dh
             if self.cell == "rnn":
                 dxp[t], dh = rnn_step_backward(dh, caches[t], params)
             elif self.cell == "lstm":
-                dxp[t], dh, dc = lstm_step_backward(dh, dc, caches[t], params)
+                _, dh, dc = lstm_step_backward(dh, dc, caches[t], params, deferred, out=dxp[t])
             else:
                 dxp[t], dh = gru_step_backward(dh, caches[t], params)
+        if self.cell == "lstm":
+            # Its recurrent projection's gradient at step t is dxp[t]: no copy of it needed.
+            h_prev = np.concatenate([cache[0] for cache in caches])
+            params.recur_grad((0, 1, 2, 3), h_prev, dxp.reshape(T * batch, -1))
         dxs = params.input_proj_backward(xs.reshape(T * batch, -1), dxp.reshape(T * batch, -1))
         return dxs.reshape(xs.shape), dh, dc, dxp, dh_into
 

@@ -39,6 +39,18 @@ class _Layer:
         self._recur_grad(blocks, h, d)
         return self._recur_dh(blocks, d)
 
+    def start(self):
+        """Called before each forward pass over a sequence (the weights may have changed)."""
+
+    def recur_dh(self, blocks, d):
+        """dh through the recurrent projection alone (no gradient accumulated)."""
+        return self._recur_dh(blocks, d)
+
+    def recur_grad(self, blocks, h, d):
+        """Accumulate the recurrent weight (and bias) gradients of rows h: (N, width) whose
+        projection's gradient is d: (N, len(blocks)*n); N may be every step's batch at once."""
+        self._recur_grad(blocks, h, d)
+
     def _span(self, storage_blocks, n):
         """(slice, perm) for gate blocks given in storage order.
 
@@ -170,7 +182,15 @@ class PyTorchLayer(_Layer):
             self.b_ih = self._add(f"bias_ih{suffix}", make((g * n,)))
             self.b_hh = self._add(f"bias_hh{suffix}", make((g * n,)))
         self.w_hr = self._add(f"weight_hr{suffix}", make((proj_size, n))) if proj_size else None
-        self.suffix = suffix
+        self.suffix, self.cell = suffix, cell
+        self._w_hh_t, self._fold = None, False
+
+    def start(self):
+        # h W_hh^T is faster from a contiguous W_hh^T than from a transposed view, and every
+        # step of an RNN or LSTM adds b_hh right after b_ih: add it once, in the input
+        # projection of all steps (a GRU's b_hn is multiplied by r, so it stays per step).
+        self._w_hh_t = np.ascontiguousarray(self.w_hh.T)
+        self._fold = self.bias and self.cell != "gru"
 
     def _bind_grads(self):
         sfx = self.suffix
@@ -183,13 +203,17 @@ class PyTorchLayer(_Layer):
     def input_proj(self, x):
         """x: (N, ins) -> (N, G*n) = x W_ih^T + b_ih."""
         out = self._mm(x, self.w_ih.T)
+        if self._fold:
+            return out + (self.b_ih + self.b_hh)
         return out + self.b_ih if self.bias else out
 
     def recur(self, h, blocks):
-        """h: (batch, n or r) -> (batch, len(blocks)*n) = h W_hh[blocks]^T + b_hh[blocks]."""
+        """h: (batch, n or r) -> (batch, len(blocks)*n) = h W_hh[blocks]^T + b_hh[blocks]
+        (b_hh already in the input projection once ``start`` folded it there)."""
         rows, _ = self._span(blocks, self.n)  # canonical order is PyTorch's own
-        out = self._mm(h, self.w_hh[rows].T)
-        return out + self.b_hh[rows] if self.bias else out
+        w_t = self.w_hh[rows].T if self._w_hh_t is None else self._w_hh_t[:, rows]
+        out = self._mm(h, w_t)
+        return out + self.b_hh[rows] if self.bias and not self._fold else out
 
     def project(self, h):
         return h if self.w_hr is None else self._mm(h, self.w_hr.T)

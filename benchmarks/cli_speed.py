@@ -1,0 +1,113 @@
+"""How fast `rnnquiz` commands answer through the installed CLI, next to `python -c pass`.
+
+Each command line runs alternately with `python -c pass` (pairs, so a loaded machine slows both
+alike); the figure is the median of the per-pair ratios, and the medians of both. Practice is
+timed to its first question (the answer prompt on standard output).
+
+Goals (issue 11): `count` in every form within 1.3x of `python -c pass` (the `list` command
+too); practice's first question within 250 ms; `validate` of the shipped templates within
+1.5 s.
+
+    python benchmarks/cli_speed.py [--runs 20] [--cmd "count --m 3 --n 4 --json" ...]
+
+Each --cmd adds a command line (the words after `rnnquiz`; e.g. a whole-model count).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+DEFAULT = [
+    ("count --m 10 --n 20 --p 5", 1.3),
+    ("count --m 10 --n 20 --p 5 --json", 1.3),
+    ("count --m 10 --n 20 --p 5 --cell lstm --explain", 1.3),
+    ("list", 1.3),
+    ("validate", None),
+]
+PROMPT = b"answer ("
+
+
+def rnnquiz():
+    script = shutil.which("rnnquiz")
+    return [script] if script else [sys.executable, "-m", "rnnquiz"]
+
+
+def wall(cmd, env=None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=env)
+    return time.perf_counter() - start
+
+
+def first_question(cmd, env) -> float:
+    """Seconds from starting practice to its first answer prompt."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=env)
+    seen = b""
+    while PROMPT not in seen:
+        chunk = os.read(proc.stdout.fileno(), 65536)
+        if not chunk:
+            raise RuntimeError("practice ended before its first question")
+        seen += chunk
+    took = time.perf_counter() - start
+    proc.stdin.write(b"quit\n")
+    proc.stdin.close()
+    proc.wait()
+    proc.stdout.close()
+    return took
+
+
+def paired(run_ours, run_base, runs):
+    ours, base, ratios = [], [], []
+    for _ in range(runs):
+        b = run_base()
+        o = run_ours()
+        base.append(b)
+        ours.append(o)
+        ratios.append(o / b)
+    return statistics.median(ours), statistics.median(base), statistics.median(ratios)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--cmd", action="append", default=[],
+                        help="another rnnquiz command line to time (repeatable)")
+    args = parser.parse_args()
+    pypass = [sys.executable, "-c", "pass"]
+    tool = rnnquiz()
+    print(f"{args.runs} alternated pairs each, against `python -c pass`; load: "
+          f"{os.getloadavg()[0]:.1f} (1-minute average, {os.cpu_count()} cores)")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("note: PYTHONDONTWRITEBYTECODE is set, so an editable install compiles rnnquiz's "
+              "modules again on every run (about 2x python's start-up); unset it for the "
+              "figures an installed rnnquiz gives")
+    wall(pypass)
+    for line, goal in DEFAULT + [(c, 1.3) for c in args.cmd]:
+        cmd = tool + shlex.split(line)
+        wall(cmd)  # warm the file cache
+        ours, base, ratio = paired(lambda c=cmd: wall(c), lambda: wall(pypass), args.runs)
+        note = f"(goal <= {goal}x)" if goal else "(goal <= 1.5 s)"
+        print(f"rnnquiz {line:<48} {1e3 * ours:7.1f} ms   python -c pass {1e3 * base:6.1f} ms"
+              f"   ratio {ratio:5.2f}x {note}")
+    with tempfile.TemporaryDirectory() as data:
+        env = dict(os.environ, RNNQUIZ_DATA_DIR=data)
+        cmd = tool + ["practice", "--count", "3", "--seed", "1", "--data-dir", data]
+        first_question(cmd, env)
+        ours, base, ratio = paired(lambda: first_question(cmd, env), lambda: wall(pypass),
+                                   args.runs)
+        print(f"rnnquiz practice: first question {'':>26} {1e3 * ours:7.1f} ms   "
+              f"python -c pass {1e3 * base:6.1f} ms   ratio {ratio:5.2f}x (goal <= 250 ms)")
+
+
+if __name__ == "__main__":
+    main()

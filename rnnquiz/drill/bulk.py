@@ -1,0 +1,62 @@
+"""Many problems at once, on every core the process may use, in the planned order.
+
+Each problem depends only on its (template, variant seed) pair, so worker processes can make
+them in any order; results come back in the plan's order, so the same seed still gives the
+same problems and byte-identical exports. Small runs stay in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+
+from rnnquiz.drill.problems import generate
+
+PARALLEL_FROM = 2000  # fewer problems than this: a pool costs more than it saves
+CHUNK = 100
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _quiet():
+    """A worker leaves Ctrl-C to the parent, which stops the pool (no worker tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _make(pick):
+    return generate(*pick)
+
+
+def generate_many(picks, workers: int | None = None):
+    """Yield ``generate(template, seed)`` for each pick, in order (a ProblemError stops it).
+
+    ``workers``: processes to use (default: the usable cores when there are at least
+    PARALLEL_FROM picks, else 1, as it is where processes cannot be forked).
+    """
+    picks = list(picks)
+    if workers is None:
+        workers = _cores() if len(picks) >= PARALLEL_FROM else 1
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for pick in picks:
+            yield generate(*pick)
+        return
+    # fork: the workers start with the templates and modules already loaded
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet) as pool:
+        yield from pool.imap(_make, picks, chunksize=CHUNK)
+
+
+def map_in_order(fn, items, work: int) -> list:
+    """``[fn(item) for item in items]``, on every usable core when ``work`` (the problems it
+    makes) reaches PARALLEL_FROM; ``fn`` must be a module-level function (it is pickled)."""
+    items = list(items)
+    workers = min(_cores(), len(items)) if work >= PARALLEL_FROM else 1
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(item) for item in items]
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet) as pool:
+        return pool.map(fn, items, chunksize=1)

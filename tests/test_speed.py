@@ -1,0 +1,231 @@
+"""The speed work changes how answers are found, never what they are or how they are checked."""
+
+import json
+
+import numpy as np
+import pytest
+from conftest import networks
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rnnquiz.__main__ import BLAS_THREAD_VARIABLES, limit_blas_threads
+from rnnquiz.calculator import rules
+from rnnquiz.calculator.inverse import solve
+from rnnquiz.calculator.rules import count
+from rnnquiz.description.network import Network
+from rnnquiz.drill.practice import plan
+from rnnquiz.drill.problems import ProblemError, generate
+from rnnquiz.drill.templates import shipped_templates
+from rnnquiz.errors import NetworkError, NoSolutionError
+from rnnquiz.export.gift import SPECIAL, escape
+from rnnquiz.export.jsonfmt import iter_json, to_json
+from rnnquiz.witness import build_model
+
+
+@given(st.text(alphabet=st.sampled_from(list(SPECIAL) + list("ab \\n<&é"))))
+def test_gift_escape_is_the_character_by_character_escape(text):
+    assert escape(text) == "".join("\\" + ch if ch in SPECIAL else ch for ch in text)
+
+
+def _search(unknown, total, known):
+    """The smallest x with total(x) >= total, by counting up: the plain definition."""
+    x = known.get("proj_size", 0) + 1 if unknown == "n" else 1
+    while True:
+        got = count(Network(**{**known, unknown: x})).total
+        if got >= total:
+            return x if got == total else None
+        x += 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks(max_size=9, max_layers=2), st.sampled_from(["m", "n", "p"]),
+       st.integers(-3, 3))
+def test_solve_by_the_equation_agrees_with_counting_up(net, unknown, offset):
+    if unknown == "p" and net.p is None:
+        net = net.replace(p=3)
+    known = net.as_dict()
+    total = count(net).total + offset
+    if total < 1:
+        return
+    expected = _search(unknown, total, {k: v for k, v in known.items() if k != unknown})
+    if expected is None:
+        with pytest.raises(NoSolutionError):
+            solve(unknown, total, **known)
+    else:
+        assert solve(unknown, total, **known).value == expected
+
+
+def test_remembered_counts_are_separate_answers():
+    net = Network(3, 4, 2, cell="lstm")
+    first = count(net)
+    first.tensors.clear()
+    again = count(net)
+    assert again.tensors and again.total == count(Network(3, 4, 2, cell="lstm")).total
+    assert again is not first and again.network is net
+
+
+def test_network_replace_equality_and_hash():
+    net = Network(3, 4, 2, cell="gru", convention="keras")
+    assert net.replace() is net and net.replace(m=3) is net
+    other = net.replace(m=5)
+    assert other.m == 5 and other != net and other.replace(m=3) == net
+    assert hash(other.replace(m=3)) == hash(net)
+    assert net.replace(bias=True) is net
+    with pytest.raises(NetworkError):  # equal but not a bool: validated again
+        net.replace(bias=1)
+
+
+def test_placeholder_models_count_without_memory_and_cannot_be_written():
+    model = build_model(Network(100_000, 100_000, cell="lstm"), allocate=False)
+    assert model.count() == count(Network(100_000, 100_000, cell="lstm")).total
+    array = model.parameters()[0]
+    assert not array.flags.writeable
+    with pytest.raises(ValueError):
+        array[0, 0] = 1.0
+
+
+def test_blas_threads_default_to_one_unless_the_user_chose():
+    env = {"OMP_NUM_THREADS": "3"}
+    limit_blas_threads(env)
+    assert env == {**{name: "1" for name in BLAS_THREAD_VARIABLES}, "OMP_NUM_THREADS": "3"}
+
+
+def test_a_broken_engine_value_is_still_caught(monkeypatch):
+    """Remembering counts must not skip the NumPy check: a wrong total fails the problem."""
+    real = rules._count
+
+    def broken(net):
+        right = real(net)
+        return rules.Count(net, right.tensors, right.with_bias + 1, right.without_bias + 1,
+                           right.unrolled)
+
+    monkeypatch.setattr(rules, "_count", broken)
+    monkeypatch.setattr(rules, "_MEMO", {})
+    template = next(t for t in shipped_templates() if t.ask["quantity"] == "total")
+    with pytest.raises(ProblemError, match="NumPy model disagrees"):
+        generate(template, 1)
+
+
+def test_streamed_json_is_the_same_json_for_any_count():
+    picks = plan(shipped_templates(), 12, 5)
+    problems = [generate(t, s) for t, s in picks]
+    meta = {"seed": 5, "generator": "test"}
+    for k in (0, 1, 12):
+        text = to_json(problems[:k], meta)
+        assert text == "".join(iter_json(iter(problems[:k]), meta))
+        data = json.loads(text)
+        assert [p["variant_id"] for p in data["problems"]] == [p.variant_id for p in
+                                                               problems[:k]]
+        assert data["seed"] == 5 and data["format"] == "rnnquiz-problems"
+
+
+def test_placeholder_needs_no_generator():
+    model = build_model(Network(2, 3, 1), allocate=False)
+    assert all(np.all(a == 0) for a in model.parameters())
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_a_forward_pass_uses_the_weights_loaded_after_an_earlier_one(cell):
+    """The PyTorch layer's per-pass preparation (W_hh^T copy, b_hh folded) is never stale."""
+    net = Network(3, 4, 2, cell=cell, convention="pytorch")
+    xs = np.random.default_rng(2).standard_normal((5, 2, 3))
+    model = build_model(net, rng=np.random.default_rng(0))
+    model.forward(xs)
+    fresh = build_model(net, rng=np.random.default_rng(1))
+    model.load(dict(fresh.named_parameters()))
+    assert np.array_equal(model.forward(xs), fresh.forward(xs))
+    ys, cache = model.forward_cache(xs)
+    grads = model.backward(cache, np.ones_like(ys))
+    ys2, cache2 = fresh.forward_cache(xs)
+    assert all(np.array_equal(g, fresh.backward(cache2, np.ones_like(ys2))[k])
+               for k, g in grads.items())
+
+
+def test_problems_made_by_worker_processes_are_the_same_bytes_in_the_same_order():
+    from rnnquiz.drill.bulk import generate_many
+    from rnnquiz.export.gift import to_gift
+
+    picks = plan(shipped_templates(), 40, 3)
+    alone = list(generate_many(picks, workers=1))
+    pooled = list(generate_many(picks, workers=2))
+    meta = {"seed": 3, "generator": "test"}
+    assert to_json(pooled, meta) == to_json(alone, meta)
+    assert to_gift(pooled, meta) == to_gift(alone, meta)
+
+
+def test_a_failing_problem_in_a_worker_stops_the_export(monkeypatch):
+    from rnnquiz.drill import bulk
+
+    template = next(t for t in shipped_templates() if t.ask["quantity"] == "total")
+    monkeypatch.setattr(rules, "_count", lambda net: rules.Count(net, [], 1, 1, None))
+    monkeypatch.setattr(rules, "_MEMO", {})
+    with pytest.raises(ProblemError):
+        list(bulk.generate_many([(template, s) for s in range(5)], workers=2))
+
+
+_plain = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(_plain)
+def test_the_json_writer_of_count_is_json_dumps_indent_2(value):
+    from rnnquiz.calculator.plainjson import dumps
+
+    assert dumps(value) == json.dumps(value, indent=2)
+
+
+def test_the_json_writer_refuses_what_it_cannot_write():
+    from rnnquiz.calculator.plainjson import dumps
+
+    with pytest.raises(TypeError):
+        dumps({"x": 0.5})
+
+
+def test_count_json_takes_the_fast_path_without_json_or_click():
+    import subprocess
+    import sys
+
+    code = ("import sys; from rnnquiz.__main__ import main; main(['count','--m','3','--n','4',"
+            "'--json','--explain']); print(sorted(m for m in ('click','numpy','yaml','json','re')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.rstrip().endswith("[]") and '"explanation"' in out
+
+
+def test_remembered_replacements_still_validate_each_new_value():
+    net = Network(3, 4, 2)
+    assert net.replace(bias=False) is net.replace(bias=False)
+    assert net.replace(bias=False).bias is False
+    for bad in ({"bias": 0}, {"bias": 1}, {"m": 0}, {"m": True}, {"m": [3]}, {"cell": "cnn"}):
+        with pytest.raises(NetworkError):
+            net.replace(**bad)
+    assert net.replace(m=5) is net.replace(m=5)
+    with pytest.raises(NetworkError):
+        net.replace(m=5.0)
+
+
+def test_validate_reports_the_same_on_every_core(monkeypatch):
+    from rnnquiz.drill import bulk
+    from rnnquiz.drill.validate import validate_paths
+    from rnnquiz.resources import problems_dir
+
+    report = validate_paths([problems_dir()], seeds=3)
+    monkeypatch.setattr(bulk, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(bulk, "_cores", lambda: 2)
+    pooled = validate_paths([problems_dir()], seeds=3)
+    assert pooled.errors == report.errors and not report.errors
+    real = rules._count
+
+    def broken(net):
+        right = real(net)
+        return rules.Count(net, right.tensors, right.with_bias + 1, right.without_bias + 1,
+                           right.unrolled)
+
+    monkeypatch.setattr(rules, "_count", broken)
+    monkeypatch.setattr(rules, "_MEMO", {})
+    failing = validate_paths([problems_dir()], seeds=3)
+    # the workers inherit the broken engine, and the NumPy check says so
+    assert any("NumPy model disagrees" in e for e in failing.errors)
