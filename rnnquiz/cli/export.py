@@ -55,12 +55,18 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
     except ProblemError as e:
         raise click.ClickException(str(e)) from None
     meta = {"seed": seed, "generator": f"rnnquiz {__version__}"}
+    figures = _figure_files(problems)
+    # formats that cannot hold the figures ask those problems without them (or leave them out)
+    if figures and (fmt == "gift" or (fmt == "markdown" and not output)):
+        _say_without_images(problems, "" if fmt == "gift" else " (no -o: no files to refer to)")
     if fmt == "anki":
         try:
             import genanki  # noqa: F401 - only asking whether it is there
         except ImportError:
             click.echo('note: genanki is not installed, so this is Anki\'s tab-separated '
                        'import format; pip install "rnnquiz[anki]" for an .apkg', err=True)
+            if figures:
+                _say_without_images(problems, " (the text import holds no figures)")
             text = to_anki_tsv(problems, meta)
             if output and output.endswith(".apkg"):
                 output = output[: -len(".apkg")] + ".txt"
@@ -80,14 +86,31 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
             click.echo(f"wrote {len(problems)} notes to {output} (anki)", err=True)
             return
     elif fmt == "markdown":
-        text = TEXT_FORMATS[fmt](problems, meta, part=part)
+        text = TEXT_FORMATS[fmt](problems, meta, part=part, images=bool(output))
     else:
         text = TEXT_FORMATS[fmt](problems, meta)
     if output:
+        beside = figures if fmt in ("markdown", "json") and part != "key" else {}
+        folder = os.path.dirname(os.path.abspath(output))
         try:
+            for name, svg in beside.items():
+                write_atomically(os.path.join(folder, name), svg)
             write_atomically(output, text)
         except OSError as e:
             raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
-        click.echo(f"wrote {len(problems)} problems to {output} ({fmt})", err=True)
+        click.echo(f"wrote {len(problems)} problems to {output} ({fmt})"
+                   + (f" and {len(beside)} figure(s) beside it" if beside else ""), err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
+
+
+def _figure_files(problems) -> dict:
+    """File name -> SVG text of every problem's figure (written beside markdown and json)."""
+    return {p.figure.name: p.figure.svg for p in problems if getattr(p, "figure", None)}
+
+
+def _say_without_images(problems, why=""):
+    from rnnquiz.drill.figure import without_images
+
+    for note in without_images(problems)[1]:
+        click.echo(f"note: {note}{why}", err=True)

@@ -67,23 +67,32 @@ class Drawing:
         self.markers[key] = colour
         return f"url(#{key})"
 
-    def line(self, x1, y1, x2, y2, style, *, arrow=True, cls=None):
+    def _glow(self, tag, attrs, glow):
+        """A wide pale band under a highlighted arrow (drawn first, so the arrow sits on it)."""
+        if glow:
+            self._element(tag, {**attrs, "fill": "none" if tag == "path" else None,
+                                "stroke": glow, "stroke-width": "11", "stroke-linecap": "round",
+                                "opacity": "0.75", "class": "highlight"})
+
+    def line(self, x1, y1, x2, y2, style, *, arrow=True, cls=None, glow=None):
         attrs = {"x1": num(x1), "y1": num(y1), "x2": num(x2), "y2": num(y2), "class": cls}
+        self._glow("line", attrs, glow)
         attrs.update(style.attrs())
         if arrow:
             attrs["marker-end"] = self._marker(style.colour)
         self._element("line", attrs)
 
-    def path(self, d, style, *, arrow=True, fill="none", cls=None):
+    def path(self, d, style, *, arrow=True, fill="none", cls=None, glow=None):
         attrs = {"d": d, "fill": fill, "class": cls}
+        self._glow("path", attrs, glow)
         attrs.update(style.attrs())
         if arrow:
             attrs["marker-end"] = self._marker(style.colour)
         self._element("path", attrs)
 
-    def polyline(self, points, style, *, arrow=True, cls=None):
+    def polyline(self, points, style, *, arrow=True, cls=None, glow=None):
         d = "M " + " L ".join(f"{num(x)} {num(y)}" for x, y in points)
-        self.path(d, style, arrow=arrow, cls=cls)
+        self.path(d, style, arrow=arrow, cls=cls, glow=glow)
 
     def rect(self, x, y, w, h, *, fill="white", stroke="#333333", width=1.5, dash=None,
              rx=6, cls=None):
