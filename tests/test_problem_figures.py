@@ -267,3 +267,44 @@ def test_practice_asks_figure_problems_in_words():
     assert len(asked) == len(figure_templates())
     assert all(p.figure is None and "figure" not in p.question for p in asked)
     assert warned and "figure.text" in warned[0]
+
+
+def test_anki_text_import_says_figures_are_not_included(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "genanki", None)
+    result = CliRunner().invoke(cli, ["export", "--format", "anki", "--skill", "figures",
+                                      "--count", "3", "--seed", "4"])
+    assert result.exit_code == 0
+    assert "the text import holds no figures" in result.stderr
+    assert ".svg" not in result.stdout and "<img" not in result.stdout
+    assert len(result.stdout.splitlines()) == 5 + 3  # every shipped figure template has words
+
+
+def test_gift_leaves_out_a_figure_problem_without_words_and_says_so(tmp_path):
+    folder = tmp_path / "problems"
+    folder.mkdir()
+    (folder / "fig.yaml").write_text("""templates:
+  - id: bare-figure
+    skill: bare
+    title: A figure without words
+    params: {m: [2, 6], n: [2, 6], p: [2, 6]}
+    question: The figure shows an RNN. What is the shape of the highlighted matrix?
+    hints: ["It maps h_(t-1) to h_t."]
+    ask: {quantity: shape, tensor: W_hh}
+    figure: {kind: unrolled, highlight: W_hh, hide: [W_hh]}
+""", encoding="utf-8")
+    out = tmp_path / "quiz.gift"
+    result = CliRunner().invoke(cli, ["export", "--format", "gift", "--problems", str(folder),
+                                      "--skill", "bare", "--count", "2", "--seed", "1",
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 figure problem(s) left out" in result.stderr
+    assert "wrote 0 problems" in result.stderr
+    assert "bare-figure@" not in out.read_text(encoding="utf-8")
+    checked = CliRunner().invoke(cli, ["validate", str(folder), "--seeds", "3"])
+    assert checked.exit_code == 0 and "figure without a text-only wording" in checked.output
+    moodle = CliRunner().invoke(cli, ["export", "--format", "moodle", "--problems",
+                                      str(folder), "--skill", "bare", "--count", "2",
+                                      "--seed", "1"])
+    assert moodle.stdout.count("@@PLUGINFILE@@/fig-bare-figure-") == 2

@@ -58,7 +58,9 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
     figures = _figure_files(problems)
     # formats that cannot hold the figures ask those problems without them (or leave them out)
     if figures and (fmt == "gift" or (fmt == "markdown" and not output)):
-        _say_without_images(problems, "" if fmt == "gift" else " (no -o: no files to refer to)")
+        problems = _without_images(problems, "" if fmt == "gift" else
+                                   " (no -o: no folder for the figure files)")
+        figures = {}
     if fmt == "anki":
         try:
             import genanki  # noqa: F401 - only asking whether it is there
@@ -66,7 +68,7 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
             click.echo('note: genanki is not installed, so this is Anki\'s tab-separated '
                        'import format; pip install "rnnquiz[anki]" for an .apkg', err=True)
             if figures:
-                _say_without_images(problems, " (the text import holds no figures)")
+                problems = _without_images(problems, " (the text import holds no figures)")
             text = to_anki_tsv(problems, meta)
             if output and output.endswith(".apkg"):
                 output = output[: -len(".apkg")] + ".txt"
@@ -109,8 +111,12 @@ def _figure_files(problems) -> dict:
     return {p.figure.name: p.figure.svg for p in problems if getattr(p, "figure", None)}
 
 
-def _say_without_images(problems, why=""):
+def _without_images(problems, why="") -> list:
+    """The problems for a format without images (text-only wording, or left out), each
+    change said on stderr."""
     from rnnquiz.drill.figure import without_images
 
-    for note in without_images(problems)[1]:
+    kept, notes = without_images(problems)
+    for note in notes:
         click.echo(f"note: {note}{why}", err=True)
+    return kept
