@@ -9,6 +9,7 @@ import re
 import sqlite3
 import xml.etree.ElementTree as ET
 import zipfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -308,3 +309,30 @@ def test_gift_leaves_out_a_figure_problem_without_words_and_says_so(tmp_path):
                                       str(folder), "--skill", "bare", "--count", "2",
                                       "--seed", "1"])
     assert moodle.stdout.count("@@PLUGINFILE@@/fig-bare-figure-") == 2
+
+
+def test_anki_itself_imports_the_figures_and_finds_none_missing(problems, tmp_path):
+    """The official Anki backend (``pip install anki``; skipped without it): the figures land
+    in the collection's media folder and its media check finds nothing missing or unused."""
+    pytest.importorskip("genanki")
+    collection = pytest.importorskip("anki.collection")
+    from rnnquiz.export.anki import write_apkg
+
+    subset = problems[:: len(SEEDS) // 2]
+    package = tmp_path / "deck.apkg"
+    write_apkg(subset, package)
+    col = collection.Collection(str(tmp_path / "collection.anki2"))
+    try:
+        options = collection.ImportAnkiPackageOptions(with_scheduling=False)
+        col.import_anki_package(collection.ImportAnkiPackageRequest(
+            package_path=str(package), options=options))
+        folder = Path(col.media.dir())
+        for p in subset:
+            assert (folder / p.figure.name).read_text(encoding="utf-8") == p.figure.svg
+        check = col.media.check()
+        assert list(check.missing) == [] and list(check.unused) == []
+        questions = [col.get_note(nid).cards()[0].question() for nid in col.find_notes("")]
+        for p in subset:
+            assert any(f'<img src="{p.figure.name}"' in q for q in questions)
+    finally:
+        col.close()

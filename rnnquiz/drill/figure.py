@@ -9,6 +9,7 @@ wording without the figure, or nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 
@@ -59,7 +60,8 @@ def draw(template, seed: int, net, names: dict) -> Figure:
     return Figure(file_name(template.id, seed), svg, alt, spec["kind"], text)
 
 
-def svg_texts(svg: str) -> list:
+@functools.lru_cache(maxsize=8)
+def svg_texts(svg: str) -> tuple:
     """The title, the description and every text of the figure, in document order."""
     root = ET.fromstring(svg.encode("utf-8"))
     out = []
@@ -68,7 +70,7 @@ def svg_texts(svg: str) -> list:
         if el is not None:
             out.append("".join(el.itertext()))
     out += ["".join(el.itertext()) for el in root.iter(SVG_NS + "text")]
-    return out
+    return tuple(out)
 
 
 def _token(value: str) -> re.Pattern:

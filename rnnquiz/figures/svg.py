@@ -7,6 +7,7 @@ drawing has a ``<title>`` and ``<desc>`` for screen readers.
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 from rnnquiz.errors import RnnquizError
@@ -14,6 +15,16 @@ from rnnquiz.errors import RnnquizError
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 CHAR = 0.6  # a monospace character's width in ems (DejaVu Sans Mono, Menlo, Consolas)
+
+
+_SPECIAL = re.compile(r'[&<>"\n\r\t]')
+
+
+def _attr(value) -> str:
+    """An attribute value quoted, as ``quoteattr`` writes it (its fast path: most values are
+    numbers and colours with nothing to escape)."""
+    text = str(value)
+    return quoteattr(text) if _SPECIAL.search(text) else f'"{text}"'
 
 
 class FigureError(RnnquizError, ValueError):
@@ -56,7 +67,7 @@ class Drawing:
         self.markers = {}
 
     def _element(self, tag, attrs, content=None):
-        items = "".join(f" {k}={quoteattr(str(v))}" for k, v in attrs.items() if v is not None)
+        items = "".join(f" {k}={_attr(v)}" for k, v in attrs.items() if v is not None)
         if content is None:
             self.parts.append(f"<{tag}{items}/>")
         else:
