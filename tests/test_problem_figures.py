@@ -151,7 +151,7 @@ def test_the_witness_checks_figure_problems_like_any_other():
 
     path = str(problems_dir() / "figures.yaml")
     result = CliRunner().invoke(cli, ["validate", path, "--seeds", "20"])
-    assert result.exit_code == 0 and "ok: 5 templates" in result.output, result.output
+    assert result.exit_code == 0 and "ok: 7 templates" in result.output, result.output
 
 
 def test_moodle_embeds_each_figure_in_its_question_and_references_it(problems):
