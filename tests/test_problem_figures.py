@@ -336,3 +336,12 @@ def test_anki_itself_imports_the_figures_and_finds_none_missing(problems, tmp_pa
             assert any(f'<img src="{p.figure.name}"' in q for q in questions)
     finally:
         col.close()
+
+
+@pytest.mark.parametrize("kind", ["x", "h", "y", "b"])
+def test_every_kind_a_template_may_highlight_is_highlighted(kind):
+    net = Network(m=3, n=4, p=2)
+    assert 'class="highlight"' in network_svg(net, highlight=kind)
+    assert 'class="highlight"' not in network_svg(net)
+    if kind in ("x", "h"):
+        assert 'class="highlight"' in grid_svg(net, highlight=kind)

@@ -25,6 +25,9 @@ def _box(d, lay, cx, cy, name, row):
             d.rect(x0 + j * 20, cy - 6, 16, 15, fill="white", stroke="#777777", width=1, rx=2)
             d.text(x0 + j * 20 + 8, cy + 5.5, letter, size=10, mono=True)
     bias = lay.bias_text(row)
+    if bias and lay.glow("b"):  # biases have no arrow: the band goes under their text
+        d.rect(cx - w / 2 + 4, cy + 9, w - 8, 15, fill=lay.glow("b"), stroke="none", width=0,
+               rx=3, cls="highlight")
     if bias:
         d.text(cx, cy + 20, bias, size=10, mono=True, colour=STYLES["b"].colour)
     proj = lay.proj_text(row)
