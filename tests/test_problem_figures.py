@@ -6,7 +6,10 @@ import base64
 import html
 import json
 import re
+import shutil
 import sqlite3
+import subprocess
+import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -345,3 +348,41 @@ def test_every_kind_a_template_may_highlight_is_highlighted(kind):
     assert 'class="highlight"' not in network_svg(net)
     if kind in ("x", "h"):
         assert 'class="highlight"' in grid_svg(net, highlight=kind)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.mark.skipif(not (CHROMIUM and PDFTOTEXT), reason="needs chromium and poppler-utils")
+def test_chromium_prints_the_inline_figures_as_real_text(problems, tmp_path):
+    subset = [p for p in problems if p.figure.kind == "unrolled"][:: len(SEEDS)][:3]
+    page = tmp_path / "w.html"
+    page.write_text(to_html(subset, META), encoding="utf-8")
+    pdf = tmp_path / "w.pdf"
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+                        "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+                       capture_output=True, timeout=120, check=False)
+    text = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    key = text.index("Answer key")
+    assert text[:key].count("unrolled over T =") == len(subset)  # each figure, as text
+    for p in subset:
+        assert p.figure.alt.split(":")[0] in text[:key]  # its title, e.g. "vanilla RNN, m = 3"
+
+
+@pytest.mark.skipif(not shutil.which("pandoc"), reason="pandoc is not installed")
+def test_pandoc_turns_each_figure_reference_into_an_image_of_the_file(tmp_path):
+    out = tmp_path / "sheet.md"
+    result = CliRunner().invoke(cli, ["export", "--format", "markdown", "--skill", "figures",
+                                      "--count", "3", "--seed", "8", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html_out = tmp_path / "sheet.html"
+    subprocess.run(["pandoc", "-s", "--metadata", "pagetitle=w", str(out), "-o",
+                    str(html_out)], check=True, capture_output=True, timeout=120)
+    sources = re.findall(r'<img src="([^"]+)"', html_out.read_text(encoding="utf-8"))
+    assert len(sources) == 3
+    assert all((tmp_path / s).is_file() and s.startswith("fig-") for s in sources)
