@@ -81,13 +81,21 @@ def test_figure_errors_name_file_and_field(tmp_path):
     question: What is the shape?
     ask: {quantity: shape, tensor: W_hh}
     figure: unrolled
+  - id: c
+    skill: figures
+    title: C
+    params: {m: 3, n: 4}
+    question: How many biases?
+    ask: {quantity: parameters, tensor: b_h}
+    figure: {kind: grid, highlight: biases}
 """, encoding="utf-8")
     templates, errors = load_file(path)
     assert templates == []
     text = "\n".join(errors)
     for field in ("templates[0].figure.kind", "templates[0].figure.highlight",
                   "templates[0].figure.hide", "templates[0].figure.colour",
-                  "templates[0].figure.text", "templates[1].figure"):
+                  "templates[0].figure.text", "templates[1].figure",
+                  "templates[2].figure.highlight"):
         assert f"{path}: {field}:" in text, field
 
 

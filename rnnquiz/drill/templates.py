@@ -254,6 +254,9 @@ def _check_figure(spec, where, allowed, errors):
     if "highlight" in spec and spec["highlight"] not in FIGURE_MATRICES:
         errors.append(f"{where}.highlight: expected one of {', '.join(FIGURE_MATRICES)}, "
                       f"got {_got(spec['highlight'])}")
+    elif spec.get("kind") == "grid" and spec.get("highlight") in ("W_hy", "biases"):
+        errors.append(f"{where}.highlight: the grid highlights a block, W_xh or W_hh, "
+                      f"got {_got(spec['highlight'])}")
     hide = spec.get("hide", [])
     if not isinstance(hide, list) or not all(h in FIGURE_MATRICES for h in hide):
         errors.append(f"{where}.hide: expected a list of {', '.join(FIGURE_MATRICES)}, "
