@@ -47,11 +47,11 @@ def validate_paths(paths, seeds: int = 50) -> Report:
     errors += schema_errors
     warnings = [f"{t.source}: {t.id}: no hint (a student who types hint is told 'This "
                 "problem has no hint')" for t in templates if not t.hints]
-    warnings += [f"{t.source}: {t.id}: figure without a text-only wording (figure.text): "
-                 "left out of GIFT, Anki's text import and practice"
-                 for t in templates if t.figure and not t.figure.get("text")]
     for template in templates:
         fault = _first_fault(template, seeds)
         if fault:
             errors.append(f"{template.source}: {template.id}: {fault}")
+    warnings += [f"{t.source}: {t.id}: figure without a text-only wording (figure.text): "
+                 "left out of GIFT, Anki's text import and practice"
+                 for t in templates if t.figure and not t.figure.get("text")]
     return Report(files, templates, errors, seeds, warnings)
