@@ -91,17 +91,14 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         text = TEXT_FORMATS[fmt](problems, meta, part=part, images=bool(output))
     else:
         text = TEXT_FORMATS[fmt](problems, meta)
+    if output and figures and fmt in ("markdown", "json") and part != "key":
+        _write_beside(output, figures)
     if output:
-        beside = figures if fmt in ("markdown", "json") and part != "key" else {}
-        folder = os.path.dirname(os.path.abspath(output))
         try:
-            for name, svg in beside.items():
-                write_atomically(os.path.join(folder, name), svg)
             write_atomically(output, text)
         except OSError as e:
             raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
-        click.echo(f"wrote {len(problems)} problems to {output} ({fmt})"
-                   + (f" and {len(beside)} figure(s) beside it" if beside else ""), err=True)
+        click.echo(f"wrote {len(problems)} problems to {output} ({fmt})", err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
 
@@ -120,3 +117,17 @@ def _without_images(problems, why="") -> list:
     for note in notes:
         click.echo(f"note: {note}{why}", err=True)
     return kept
+
+
+def _write_beside(output, figures):
+    """Each figure's SVG file in the folder of ``output`` (the file refers to them by name)."""
+    from rnnquiz.files import write_atomically
+
+    folder = os.path.dirname(os.path.abspath(output))
+    try:
+        for name, svg in sorted(figures.items()):
+            write_atomically(os.path.join(folder, name), svg)
+    except OSError as e:
+        raise click.ClickException(f"cannot write {name}: {e.strerror or e}") from None
+    click.echo(f"wrote {len(figures)} figure(s) beside {output}: "
+               + ", ".join(sorted(figures)), err=True)
