@@ -11,6 +11,36 @@ from rnnquiz.cli.options import all_templates, drill_options, selection
 EXPORT_FORMATS = ("markdown", "json", "gift", "moodle", "html", "anki")
 
 
+def _figure_files(problems) -> dict:
+    """File name -> SVG text of every problem's figure (written beside markdown and json)."""
+    return {p.figure.name: p.figure.svg for p in problems if getattr(p, "figure", None)}
+
+
+def _without_images(problems, why="") -> list:
+    """The problems for a format without images (text-only wording, or left out), each
+    change said on stderr."""
+    from rnnquiz.drill.figure import without_images
+
+    kept, notes = without_images(problems)
+    for note in notes:
+        click.echo(f"note: {note}{why}", err=True)
+    return kept
+
+
+def _write_beside(output, figures):
+    """Each figure's SVG file in the folder of ``output`` (the file refers to them by name)."""
+    from rnnquiz.files import write_atomically
+
+    folder = os.path.dirname(os.path.abspath(output))
+    try:
+        for name, svg in sorted(figures.items()):
+            write_atomically(os.path.join(folder, name), svg)
+    except OSError as e:
+        raise click.ClickException(f"cannot write {name}: {e.strerror or e}") from None
+    click.echo(f"wrote {len(figures)} figure(s) beside {output}: "
+               + ", ".join(sorted(figures)), err=True)
+
+
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
               help="Output format.")
@@ -101,33 +131,3 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         click.echo(f"wrote {len(problems)} problems to {output} ({fmt})", err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
-
-
-def _figure_files(problems) -> dict:
-    """File name -> SVG text of every problem's figure (written beside markdown and json)."""
-    return {p.figure.name: p.figure.svg for p in problems if getattr(p, "figure", None)}
-
-
-def _without_images(problems, why="") -> list:
-    """The problems for a format without images (text-only wording, or left out), each
-    change said on stderr."""
-    from rnnquiz.drill.figure import without_images
-
-    kept, notes = without_images(problems)
-    for note in notes:
-        click.echo(f"note: {note}{why}", err=True)
-    return kept
-
-
-def _write_beside(output, figures):
-    """Each figure's SVG file in the folder of ``output`` (the file refers to them by name)."""
-    from rnnquiz.files import write_atomically
-
-    folder = os.path.dirname(os.path.abspath(output))
-    try:
-        for name, svg in sorted(figures.items()):
-            write_atomically(os.path.join(folder, name), svg)
-    except OSError as e:
-        raise click.ClickException(f"cannot write {name}: {e.strerror or e}") from None
-    click.echo(f"wrote {len(figures)} figure(s) beside {output}: "
-               + ", ".join(sorted(figures)), err=True)
