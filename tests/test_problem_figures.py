@@ -269,7 +269,8 @@ def test_the_cli_writes_figure_files_beside_markdown_and_json(tmp_path):
     result = runner.invoke(cli, ["export", "--format", "markdown", "--skill", "figures",
                                  "--count", "3", "--seed", "2"])
     assert result.exit_code == 0 and ".svg" not in result.output
-    assert "asked without the figure" in result.output
+    assert result.stderr == ""  # asked in words: nothing lost, nothing to say
+    assert "The figure" not in result.stdout
 
 
 def test_practice_asks_figure_problems_in_words():
@@ -288,7 +289,7 @@ def test_anki_text_import_says_figures_are_not_included(monkeypatch, tmp_path):
     result = CliRunner().invoke(cli, ["export", "--format", "anki", "--skill", "figures",
                                       "--count", "3", "--seed", "4"])
     assert result.exit_code == 0
-    assert "the text import holds no figures" in result.stderr
+    assert "the text import holds no figures: 3 figure problem(s)" in result.stderr
     assert ".svg" not in result.stdout and "<img" not in result.stdout
     assert len(result.stdout.splitlines()) == 5 + 3  # every shipped figure template has words
 

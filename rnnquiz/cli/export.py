@@ -89,7 +89,7 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
     # formats that cannot hold the figures ask those problems without them (or leave them out)
     if figures and (fmt == "gift" or (fmt == "markdown" and not output)):
         problems = _without_images(problems, "" if fmt == "gift" else
-                                   " (no -o: no folder for the figure files)")
+                                   " (give -o to write the figure files beside it)")
         figures = {}
     if fmt == "anki":
         try:
@@ -98,7 +98,9 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
             click.echo('note: genanki is not installed, so this is Anki\'s tab-separated '
                        'import format; pip install "rnnquiz[anki]" for an .apkg', err=True)
             if figures:
-                problems = _without_images(problems, " (the text import holds no figures)")
+                click.echo(f"note: the text import holds no figures: {len(figures)} figure "
+                           "problem(s) asked in their text-only wording or left out", err=True)
+                problems = _without_images(problems)
             text = to_anki_tsv(problems, meta)
             if output and output.endswith(".apkg"):
                 output = output[: -len(".apkg")] + ".txt"

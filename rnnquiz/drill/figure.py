@@ -106,21 +106,17 @@ def text_only(problem):
 
 
 def without_images(problems) -> tuple:
-    """(problems, notes): each problem text-only or left out, and one note per left-out or
-    reworded problem, for the CLI to say on stderr."""
-    kept, left_out, reworded = [], [], []
+    """(problems, notes): each problem text-only or left out, and a note naming the problems
+    left out (for the CLI to say on stderr). A problem asked in its text-only wording is no
+    loss, so it gets no note: standard error stays quiet on an ordinary export."""
+    kept, left_out = [], []
     for p in problems:
         q = text_only(p)
         if q is None:
             left_out.append(p.variant_id)
         else:
             kept.append(q)
-            if q is not p:
-                reworded.append(p.variant_id)
     notes = []
-    if reworded:
-        notes.append(f"{len(reworded)} figure problem(s) asked without the figure: "
-                     + ", ".join(reworded))
     if left_out:
         notes.append(f"{len(left_out)} figure problem(s) left out (this format cannot hold "
                      "images and the template has no text-only wording): " + ", ".join(left_out))
