@@ -25,6 +25,7 @@ def figures() -> dict:
     from rnnquiz.witness.trace import random_spec, trace
 
     return {
+        **_problem_figures(),
         "network-textbook.svg": network_svg(Network(3, 4, 2)),
         "network-pytorch-lstm.svg": network_svg(
             Network(3, 4, 2, cell="lstm", convention="pytorch", layers=2, bidirectional=True)),
@@ -40,6 +41,19 @@ def figures() -> dict:
         "trace-long.svg": trace_svg(trace(random_spec(m=1, n=1, p=0, T=30, seed=2,
                                                       activation="tanh"), backward=True)),
     }
+
+
+def _problem_figures() -> dict:
+    """Figures inside problems: two shipped figure templates at seed 1."""
+    from rnnquiz.drill.problems import generate
+    from rnnquiz.drill.templates import shipped_templates
+
+    wanted = {"unrolled-shape-whh": 1, "grid-recurrent-weights": 1}
+    out = {}
+    for t in shipped_templates():
+        if t.id in wanted:
+            out[f"problem-{t.id}.svg"] = generate(t, wanted[t.id]).figure.svg
+    return out
 
 
 def stale(folder: Path = FOLDER) -> list:

@@ -272,8 +272,10 @@ def test_stats_and_practice_survive_bad_rows(tmp_path):
     assert stats.exit_code == 0, stats.output
     assert "Attempts: 2 (2 answered, 0 skipped)" in stats.output
     assert "skipped 5 unreadable row(s)" in stats.stderr
+    # counts: an integer answer, so "1" is a wrong answer whatever the plan draws
     practice = CliRunner().invoke(
-        cli, ["practice", "--count", "1", "--seed", "1", "--data-dir", str(tmp_path)],
+        cli, ["practice", "--count", "1", "--seed", "1", "--skill", "counts", "--data-dir",
+              str(tmp_path)],
         input="1\n")
     assert practice.exit_code == 0, practice.output
     assert "Score: 0/1" in practice.output

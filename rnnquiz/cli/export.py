@@ -11,6 +11,36 @@ from rnnquiz.cli.options import all_templates, drill_options, selection
 EXPORT_FORMATS = ("markdown", "json", "gift", "moodle", "html", "anki")
 
 
+def _figure_files(problems) -> dict:
+    """File name -> SVG text of every problem's figure (written beside markdown and json)."""
+    return {p.figure.name: p.figure.svg for p in problems if getattr(p, "figure", None)}
+
+
+def _without_images(problems, why="") -> list:
+    """The problems for a format without images (text-only wording, or left out), each
+    change said on stderr."""
+    from rnnquiz.drill.figure import without_images
+
+    kept, notes = without_images(problems)
+    for note in notes:
+        click.echo(f"note: {note}{why}", err=True)
+    return kept
+
+
+def _write_beside(output, figures):
+    """Each figure's SVG file in the folder of ``output`` (the file refers to them by name)."""
+    from rnnquiz.files import write_atomically
+
+    folder = os.path.dirname(os.path.abspath(output))
+    try:
+        for name, svg in sorted(figures.items()):
+            write_atomically(os.path.join(folder, name), svg)
+    except OSError as e:
+        raise click.ClickException(f"cannot write {name}: {e.strerror or e}") from None
+    click.echo(f"wrote {len(figures)} figure(s) beside {output}: "
+               + ", ".join(sorted(figures)), err=True)
+
+
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
               help="Output format.")
@@ -56,11 +86,12 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         # Streamed: each problem is made, written and let go, so memory stays flat.
         from rnnquiz.export.jsonfmt import iter_json
 
-        written = []
+        written, figures = [], {}
 
         def problems_made():
             for problem in generate_many(plan(templates, count_, seed)):
                 written.append(None)
+                figures.update(_figure_files([problem]))
                 yield problem
 
         try:
@@ -69,18 +100,30 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
             raise click.ClickException(str(e)) from None
         except OSError as e:
             raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
+        if figures:
+            _write_beside(output, figures)
         click.echo(f"wrote {len(written)} problems to {output} ({fmt})", err=True)
         return
     try:
         problems = list(generate_many(plan(templates, count_, seed)))
     except ProblemError as e:
         raise click.ClickException(str(e)) from None
+    figures = _figure_files(problems)
+    # formats that cannot hold the figures ask those problems without them (or leave them out)
+    if figures and (fmt == "gift" or (fmt == "markdown" and not output)):
+        problems = _without_images(problems, "" if fmt == "gift" else
+                                   " (give -o to write the figure files beside it)")
+        figures = {}
     if fmt == "anki":
         try:
             import genanki  # noqa: F401 - only asking whether it is there
         except ImportError:
             click.echo('note: genanki is not installed, so this is Anki\'s tab-separated '
                        'import format; pip install "rnnquiz[anki]" for an .apkg', err=True)
+            if figures:
+                click.echo(f"note: the text import holds no figures: {len(figures)} figure "
+                           "problem(s) asked in their text-only wording or left out", err=True)
+                problems = _without_images(problems)
             text = to_anki_tsv(problems, meta)
             if output and output.endswith(".apkg"):
                 output = output[: -len(".apkg")] + ".txt"
@@ -106,9 +149,11 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
             click.echo(f"wrote {len(problems)} notes to {output} (anki)", err=True)
             return
     elif fmt == "markdown":
-        text = TEXT_FORMATS[fmt](problems, meta, part=part)
+        text = TEXT_FORMATS[fmt](problems, meta, part=part, images=bool(output))
     else:
         text = TEXT_FORMATS[fmt](problems, meta)
+    if output and figures and fmt in ("markdown", "json") and part != "key":
+        _write_beside(output, figures)
     if output:
         try:
             write_atomically(output, text)

@@ -93,13 +93,25 @@ def plan(templates, count: int, seed: int, attempts=()) -> list:
 
 
 def problems_for(picks, warn=None):
-    """Generate each planned problem; a template that fails is reported and skipped."""
+    """Generate each planned problem; a template that fails is reported and skipped. A
+    terminal shows no figure: a figure problem is asked in its text-only wording, or skipped
+    (reported) when its template has none."""
+    from rnnquiz.drill.figure import text_only
+
     for template, seed in picks:
         try:
-            yield generate(template, seed)
+            problem = generate(template, seed)
         except ProblemError as e:
             if warn:
                 warn(f"skipped {template.id}@{seed}: {e}")
+            continue
+        asked = text_only(problem)
+        if asked is None:
+            if warn:
+                warn(f"skipped {template.id}@{seed}: its figure cannot be shown here and "
+                     "the template has no text-only wording (figure.text)")
+            continue
+        yield asked
 
 
 class Summary:

@@ -63,6 +63,7 @@ class Problem:
             "solution": self.solution,
             "hints": list(self.hints),
             "network": self.network.as_dict() if self.network else None,
+            "figure": self.figure.as_dict() if getattr(self, "figure", None) else None,
         }
 
 
@@ -143,8 +144,24 @@ def _render(template, seed, values, net, solved) -> tuple:
     return question, hints, names
 
 
+def _figure(template, seed, net, names, solved):
+    """(figure or None, fault or None): the template's figure for this variant, and why it
+    would give the answer away (then the variant is redrawn)."""
+    if template.figure is None:
+        return None, None
+    from rnnquiz.drill.figure import draw, leak
+    from rnnquiz.figures import FigureError
+
+    try:
+        figure = draw(template, seed, net, names)
+    except FigureError as e:
+        raise ProblemError(f"{template.id}@{seed}: figure: {e}") from None
+    return figure, leak(figure, solved.kind, solved.value, bool(template.figure.get("hide")))
+
+
 def _draw_fit(template, seed, rng) -> tuple:
-    """(values, net, solved, question, hints): the first draw with no fault (see soundness).
+    """(values, net, solved, question, hints, figure): the first draw with no fault (see
+    soundness, and a figure that would show the answer).
 
     Redraws continue from the same seeded generator, so a seed is still one variant."""
     last = []
@@ -158,8 +175,13 @@ def _draw_fit(template, seed, rng) -> tuple:
         key = Key(solved.kind, solved.value, solved.tolerance, solved.alternatives,
                   solved.decimals)
         last = faults(key, solved, predict(net, template.ask, solved), template, names, hints)
-        if not last:
-            return values, net, solved, question, hints
+        if last:
+            continue
+        figure, leaked = _figure(template, seed, net, names, solved)
+        if leaked:
+            last = [leaked]
+            continue
+        return values, net, solved, question, hints, figure
     raise ProblemError(f"{template.id}@{seed}: no variant of {template.id} fits in {REDRAWS} "
                        f"draws; the last: {last[0]}")
 
@@ -168,7 +190,7 @@ def generate(template, seed: int) -> Problem:
     """The problem ``template.id@seed``; raises ProblemError when none can be made."""
     rng = random.Random(f"{template.id}@{seed}")
     ask = template.ask
-    values, net, solved, question, hints = _draw_fit(template, seed, rng)
+    values, net, solved, question, hints, figure = _draw_fit(template, seed, rng)
     differences = check(net, ask, solved)
     if differences:
         raise ProblemError(f"{template.id}@{seed}: the NumPy model disagrees: "
@@ -187,7 +209,8 @@ def generate(template, seed: int) -> Problem:
         correct_choice=correct,
         accepted=[form for v in (solved.value, *solved.alternatives)
                   for form in accepted_forms(solved.kind, v, solved.decimals)],
-        wrong_answers=wrongs, solution="\n".join(solved.solution), hints=hints, network=net)
+        wrong_answers=wrongs, solution="\n".join(solved.solution), hints=hints, network=net,
+        figure=figure)
 
 
 def parse_variant(variant_id: str) -> tuple:

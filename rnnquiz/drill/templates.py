@@ -60,7 +60,13 @@ FORWARD_VALUES = ("h_1", "h_2", "h_3", "y_1", "y_2", "y_3")
 DERIVED = ("total", "total_with_bias", "total_without_bias", "W_xh", "W_hh", "W_hy",
            "x_1", "x_2", "x_3", "target", "h_0")
 TEMPLATE_KEYS = {"id", "skill", "title", "difficulty", "params", "distinct", "question",
-                 "hints", "ask"}
+                 "hints", "ask", "figure"}
+# A figure the question is about (rnnquiz.drill.figure draws it): its kind, the matrix whose
+# arrows are highlighted, those whose shapes and counts are drawn as "?", and a wording
+# without the figure for formats that cannot hold images (GIFT, practice in a terminal).
+FIGURE_KINDS = ("unrolled", "grid")
+FIGURE_KEYS = {"kind", "highlight", "hide", "text"}
+FIGURE_MATRICES = ("W_xh", "W_hh", "W_hy", "biases")
 REQUIRED_KEYS = ("id", "skill", "title", "params", "question", "ask")
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # used with fullmatch: "$" takes "x\n"
 
@@ -77,7 +83,7 @@ class Template:
     """A validated template: wording, parameter specs and what is asked."""
 
     __slots__ = ("id", "skill", "title", "difficulty", "params", "distinct", "question",
-                 "hints", "ask", "source")
+                 "hints", "ask", "figure", "source")
 
     def __init__(self, data: dict, source: str):
         self.id = data["id"]
@@ -91,6 +97,7 @@ class Template:
         self.question = data["question"].strip()
         self.hints = tuple(data.get("hints", ()))
         self.ask = dict(data["ask"])
+        self.figure = dict(data["figure"]) if "figure" in data else None
         self.source = source
 
     def choices_of(self, name):
@@ -237,6 +244,31 @@ def _check_ask(ask, where, errors):
         errors.append(f"{where}.output: expected every or last, got {_got(ask['output'])}")
 
 
+def _check_figure(spec, where, allowed, errors):
+    if not isinstance(spec, dict):
+        errors.append(f"{where}: expected a mapping with a kind, got {_got(spec)}")
+        return
+    for key in spec:
+        if key not in FIGURE_KEYS:
+            errors.append(f"{where}.{key}: unknown key (expected "
+                          f"{', '.join(sorted(FIGURE_KEYS))})")
+    if spec.get("kind") not in FIGURE_KINDS:
+        errors.append(f"{where}.kind: expected one of {', '.join(FIGURE_KINDS)}, "
+                      f"got {_got(spec.get('kind'))}")
+    if "highlight" in spec and spec["highlight"] not in FIGURE_MATRICES:
+        errors.append(f"{where}.highlight: expected one of {', '.join(FIGURE_MATRICES)}, "
+                      f"got {_got(spec['highlight'])}")
+    elif spec.get("kind") == "grid" and spec.get("highlight") in ("W_hy", "biases"):
+        errors.append(f"{where}.highlight: the grid highlights a block, W_xh or W_hh, "
+                      f"got {_got(spec['highlight'])}")
+    hide = spec.get("hide", [])
+    if not isinstance(hide, list) or not all(h in FIGURE_MATRICES for h in hide):
+        errors.append(f"{where}.hide: expected a list of {', '.join(FIGURE_MATRICES)}, "
+                      f"got {_got(hide)}")
+    if "text" in spec:
+        _check_text(spec["text"], f"{where}.text", allowed, errors)
+
+
 def check_template(data, where: str) -> list:
     """Every schema error of one template (an empty list when it is valid)."""
     errors = []
@@ -294,6 +326,8 @@ def check_template(data, where: str) -> list:
             _check_text(hint, f"{where}.hints[{k}]", allowed, errors)
     if "ask" in data:
         _check_ask(data["ask"], f"{where}.ask", errors)
+    if "figure" in data:
+        _check_figure(data["figure"], f"{where}.figure", allowed, errors)
     return errors
 
 

@@ -1,7 +1,8 @@
 """Validate template files: the schema errors of every file, then every template rendered with
 many seeds, each answer checked against the NumPy model and each problem audited (no named
 mistake graded right, no answer too small to read or copied from the question, no hint that
-gives the answer away); a template without a hint is a warning."""
+gives the answer away, no figure that shows it); a template without a hint, or with a figure
+but no text-only wording, is a warning."""
 
 from __future__ import annotations
 
@@ -69,4 +70,7 @@ def validate_paths(paths, seeds: int = 50) -> Report:
     for template, fault in zip(templates, faults, strict=True):
         if fault:
             errors.append(f"{template.source}: {template.id}: {fault}")
+    warnings += [f"{t.source}: {t.id}: figure without a text-only wording (figure.text): "
+                 "left out of GIFT, Anki's text import and practice"
+                 for t in templates if t.figure and not t.figure.get("text")]
     return Report(files, templates, errors, seeds, warnings)

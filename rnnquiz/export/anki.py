@@ -10,6 +10,8 @@ field that the card template always showed, so decks made before keep updating i
 from __future__ import annotations
 
 import html
+import os
+import tempfile
 
 MODEL_ID = 1739046521  # chosen once; never change (Anki tracks the note type by it)
 DECK_ID = 2085934417  # chosen once; never change
@@ -26,7 +28,12 @@ def _html(text: str) -> str:
 
 
 def front(p) -> str:
+    """The question (and its figure, an <img> of the media file of that name in the .apkg)."""
     text = f"<p>{_html(p.question)}</p>"
+    figure = getattr(p, "figure", None)
+    if figure is not None:
+        text += (f'<p><img src="{html.escape(figure.name)}" '
+                 f'alt="{html.escape(figure.alt)}"></p>')
     if p.choices:
         text += "<ol type=\"a\">" + "".join(f"<li>{_html(c)}</li>" for c in p.choices.values())
         text += "</ol>"
@@ -64,17 +71,29 @@ def write_apkg(problems, path) -> int:
                     "afmt": '{{FrontSide}}<hr id="answer">{{Answer}}{{Solution}}'
                             '<p style="font-size:small">{{VariantId}}</p>'}])
     deck = genanki.Deck(DECK_ID, DECK_NAME)
+    media = {p.figure.name: p.figure.svg for p in problems if getattr(p, "figure", None)}
     for p in problems:
         deck.add_note(genanki.Note(
             model=model, fields=[front(p), back(p), solution(p), _html(p.variant_id),
                                      _html(p.skill)],
             tags=[p.skill], guid=genanki.guid_for(p.variant_id)))
-    genanki.Package(deck).write_to_file(str(path))
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for name, svg in sorted(media.items()):
+            files.append(os.path.join(tmp, name))
+            with open(files[-1], "w", encoding="utf-8") as f:
+                f.write(svg)
+        genanki.Package(deck, media_files=files).write_to_file(str(path))
     return len(problems)
 
 
 def to_anki_tsv(problems, meta) -> str:
-    """Anki's plain-text import: front, back, tags, guid (the variant id)."""
+    """Anki's plain-text import: front, back, tags, guid (the variant id). A text file cannot
+    carry media: figure problems are asked in their text-only wording or left out (see
+    ``rnnquiz.drill.figure.without_images``, whose notes the CLI prints)."""
+    from rnnquiz.drill.figure import without_images
+
+    problems, _ = without_images(problems)
     lines = ["#separator:Tab", "#html:true", f"#deck:{DECK_NAME}", "#tags column:3",
              "#guid column:4"]
     for p in problems:

@@ -62,6 +62,11 @@ def question(p) -> str:
 
 
 def to_gift(problems, meta) -> str:
+    """GIFT cannot hold images: figure problems are asked in their text-only wording or left
+    out (``rnnquiz.drill.figure.without_images``, whose notes the CLI prints)."""
+    from rnnquiz.drill.figure import without_images
+
+    problems, _ = without_images(problems)
     head = f"// rnnquiz: {len(problems)} problems, seed {meta['seed']} ({meta['generator']})"
     blocks = [head]
     category = None

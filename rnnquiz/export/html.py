@@ -7,6 +7,7 @@ a browser prints it (or saves it as PDF) cleanly.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 CSS = """
@@ -29,6 +30,8 @@ ul.choices li { margin: .15em 0; }
 section.answer-key { break-before: page; page-break-before: always; }
 li.answer { margin: 0 0 1em; }
 li.answer > p { margin: 0 0 .3em; break-after: avoid; page-break-after: avoid; }
+figure.figure { margin: .4em 0 .6em; }
+figure.figure svg { max-width: 100%; height: auto; }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .85em; }
 pre { white-space: pre-wrap; background: #f6f6f6; border-left: 3px solid #bbb; margin: 0;
       padding: .4em .7em; }
@@ -47,11 +50,33 @@ def _text(text: str) -> str:
     return escape(str(text), quote=True)
 
 
+_TAG = re.compile(r"<[^>]*>")
+_ID = re.compile(r'(\s(?:id|aria-labelledby)=")([^"]*)(")|(url\(#)([^)]*)(\))')
+
+
+def inline_svg(svg: str, prefix: str) -> str:
+    """A figure's SVG file as an element of the page: no XML declaration, and every id (and
+    each reference to one) prefixed, so several figures on one page keep their own markers,
+    titles and descriptions. Only tags are rewritten, never the text."""
+    body = svg.split("?>", 1)[1].lstrip() if svg.startswith("<?xml") else svg
+
+    def ids(match):
+        if match.group(1):
+            names = " ".join(prefix + n for n in match.group(2).split())
+            return match.group(1) + names + match.group(3)
+        return match.group(4) + prefix + match.group(5) + match.group(6)
+
+    return _TAG.sub(lambda tag: _ID.sub(ids, tag.group(0)), body).rstrip("\n")
+
+
 def _question(k: int, p) -> list:
     out = [f'<li class="question" id="q{k}">',
            f'<h2>{_text(p.title)} <span class="skill">({_text(p.skill)}, difficulty '
            f'{_text(p.difficulty)})</span></h2>',
            f'<p class="text">{_text(p.question)}</p>']
+    figure = getattr(p, "figure", None)
+    if figure is not None:
+        out += ['<figure class="figure">', inline_svg(figure.svg, f"q{k}-"), "</figure>"]
     if p.choices:
         out.append('<ul class="choices">')
         out += [f"<li>{_text(letter)}) {_text(text)}</li>" for letter, text in p.choices.items()]

@@ -38,13 +38,21 @@ def _paragraphs(text: str) -> list:
     return lines
 
 
+def _alt(text: str) -> str:
+    return " ".join(text.replace("[", "(").replace("]", ")").replace("\\", "/").split())
+
+
 def questions(problems) -> list:
-    """The question pages: one block per problem, kept on one page, with an answer line."""
+    """The question pages: one block per problem, kept on one page, with an answer line; a
+    figure as an image of its SVG file (written beside the Markdown file)."""
     lines = []
     for k, p in enumerate(problems, 1):
         lines += [KEEP_TOGETHER, "", f"### Question {k}", "",
                   f"*{_escape(p.skill)} · difficulty {p.difficulty}*", ""]
         lines += _paragraphs(p.question)
+        figure = getattr(p, "figure", None)
+        if figure is not None:
+            lines += [f"![{_alt(figure.alt)}]({figure.name})", ""]
         if p.choices:
             lines += [f"- **{letter})** {_escape(text)}" for letter, text in p.choices.items()]
             lines.append("")
@@ -66,11 +74,19 @@ def key(problems) -> list:
 PARTS = ("all", "questions", "key")
 
 
-def to_markdown(problems, meta, part: str = "all") -> str:
+def to_markdown(problems, meta, part: str = "all", images: bool = False) -> str:
     """The worksheet: ``all`` (questions, then the key on a new page), or only the questions
-    (to hand out) or only the key (for the teacher)."""
+    (to hand out) or only the key (for the teacher).
+
+    ``images``: figures are referenced by file name (the caller writes the SVG files beside
+    the Markdown file); without, figure problems are asked in their text-only wording or left
+    out (``rnnquiz.drill.figure.without_images``)."""
     if part not in PARTS:
         raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
+    if not images:
+        from rnnquiz.drill.figure import without_images
+
+        problems, _ = without_images(problems)
     about = f"{len(problems)} problems · seed {meta['seed']} · {meta['generator']}."
     lines = []
     if part in ("all", "questions"):

@@ -9,6 +9,7 @@ that many marks too and each blank of a shape an equal share.
 
 from __future__ import annotations
 
+import base64
 import html
 import math
 from xml.sax.saxutils import escape as xml_escape
@@ -60,11 +61,27 @@ def grade(problems) -> int:
     return marks
 
 
+def _figure(p) -> tuple:
+    """(HTML, file element) of the problem's figure: an <img> of @@PLUGINFILE@@/name and, in
+    the same <questiontext>, the SVG as a base64 <file> of that name (empty without one)."""
+    figure = getattr(p, "figure", None)
+    if figure is None:
+        return "", ""
+    img = (f'<p><img src="@@PLUGINFILE@@/{html.escape(figure.name)}" '
+           f'alt="{html.escape(figure.alt)}"></p>')
+    data = base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
+    return img, (f'<file name="{xml_escape(figure.name)}" path="/" encoding="base64">'
+                 f"{data}</file>")
+
+
 def _common(p, qtype: str, body_html: str, marks: int = 1) -> list:
+    img, file = _figure(p)
+    body_html = body_html.replace("</p>", "</p>" + img, 1)  # the figure under the question
     return [
         f'  <question type="{qtype}">',
         f"    <name><text>{xml_escape(p.variant_id + ' ' + p.title)}</text></name>",
-        f'    <questiontext format="html"><text>{_cdata(body_html)}</text></questiontext>',
+        f'    <questiontext format="html"><text>{_cdata(body_html)}</text>{file}'
+        "</questiontext>",
         "    " + _text("generalfeedback",
                        "Answer: " + answer_text(p) + "\n\n" + p.solution),
         f"    <defaultgrade>{marks}</defaultgrade>",

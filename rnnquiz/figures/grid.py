@@ -35,12 +35,19 @@ def _units(net) -> list:
     return [f"{g}{j}" for g in letters for j in range(1, net.n + 1)]
 
 
-def grid_svg(net) -> str:
-    """The connection grid and matrix view of a one-layer network as SVG text (pure)."""
+def grid_svg(net, *, highlight=None, hide=()) -> str:
+    """The connection grid and matrix view of a one-layer network as SVG text (pure).
+
+    For a figure inside a problem: ``highlight`` ('x', 'h', 'y' or 'b') outlines that block
+    in the matrix view, and ``hide`` draws the shapes and counts of those kinds as '?' and
+    leaves every total out; the connections themselves are all drawn, to be counted."""
     _check(net)
     result = count(net)
     row = labels.rows(result)[0]
     gx, gh, gb = row.groups["x"], row.groups["h"], row.groups.get("b")
+    head_w, head_b = labels.head(result)
+    glow = labels.mark([gx, gh, gb, head_w, head_b], highlight, tuple(hide))
+    hiding = any(g is not None and g.hidden for g in (gx, gh, gb, head_w, head_b))
     units = _units(net)
     bias_nodes = (gb.parameters // len(units)) if gb else 0
     pitch = 22 if len(units) <= 16 else 16
@@ -54,7 +61,6 @@ def grid_svg(net) -> str:
     ly = {k: top + (span - len(left) * pitch) / 2 + k * pitch + pitch / 2 for k in range(len(left))}
     ry = {k: top + (span - len(units) * pitch) / 2 + k * pitch + pitch / 2
           for k in range(len(units))}
-    head_w, head_b = labels.head(result)
     # the output layer reads h_t: drawn when the units are h_t itself (a vanilla RNN)
     outputs = net.p if head_w is not None and net.p <= MAX_SIZE and net.cell == "rnn" else 0
     oy = {k: top + (span - outputs * pitch) / 2 + k * pitch + pitch / 2 for k in range(outputs)}
@@ -80,12 +86,12 @@ def grid_svg(net) -> str:
     layer_total = sum(g.parameters for g, _ in legend[:3] if g.kind != "y")
     what = "hidden unit" if net.cell == "rnn" else "gate unit"
     title = f"{describe(net)}: every connection into the {_plural(len(units), what)}"
-    desc = (f"{title}. {gx.name()} {gx.shape()}: {gx.parameters} weights from the {net.m} "
-            f"inputs; {gh.name()} {gh.shape()}: {gh.parameters} weights from the {net.n} "
+    desc = (f"{title}. {gx.name()} {gx.shape()}: {gx.count_text()} weights from the {net.m} "
+            f"inputs; {gh.name()} {gh.shape()}: {gh.count_text()} weights from the {net.n} "
             "previous hidden neurons"
-            + (f"; {gb.name()} {gb.shape()}: {_plural(gb.parameters, 'bias')}" if gb else "")
-            + f"; {layer_total} parameters in the recurrent layer. Right: the same weights as "
-            "one matrix acting on [x_t; h_(t-1)].")
+            + (f"; {gb.name()} {gb.shape()}: {gb.count_text()} biases" if gb else "")
+            + ("" if hiding else f"; {layer_total} parameters in the recurrent layer")
+            + ". Right: the same weights as one matrix acting on [x_t; h_(t-1)].")
     d = Drawing(width, height, title, desc)
     d.text(16, 22, title, size=14, anchor="start", weight="bold")
     d.text((lx + rx) / 2, 50, "connections", size=12, italic=True)
@@ -117,14 +123,18 @@ def grid_svg(net) -> str:
         d.label((rx + ox) / 2 + 10, min(min(oy.values()), min(ry.values())) - 24,
                 head_w.lines(),
                 colour=STYLES["y"].colour)
-    _matrix(d, net, mx, top + 20, cell, units, gx, gh, tail, out_in, after)
+    _matrix(d, net, mx, top + 20, cell, units, gx, gh, tail, out_in, after, glow, hiding)
     y = max(d_height, top + mat_h + 120) + 10
     for group, style in legend:
         d.line(16, y - 4, 50, y - 4, style, arrow=False)
-        d.text(60, y, f"{group.name()} {group.shape()}: {_count_text(group, net, units)}",
+        d.text(60, y, f"{group.name()} {group.shape()}: "
+               + ("?" if group.hidden else _count_text(group, net, units)),
                size=12, anchor="start", mono=True)
-        d.text(60, y + 18, _reason(group, net), size=11, anchor="start", colour="#444444")
+        if not group.hidden:
+            d.text(60, y + 18, _reason(group, net), size=11, anchor="start", colour="#444444")
         y += 40
+    if hiding:
+        return d.text_file()
     d.text(16, y, f"{_plural(len(units), 'unit')} × ({net.m} + {net.n}) = "
            f"{len(units) * (net.m + net.n)} weights"
            + (f" + {_plural(gb.parameters, 'bias')}" if gb else "")
@@ -161,7 +171,8 @@ def _thin(style):
     return labels.Style(style.name, style.colour, 0.8, style.dash and "4 3")
 
 
-def _matrix(d, net, x0, y0, cell, units, gx, gh, tail, out_in, after):
+def _matrix(d, net, x0, y0, cell, units, gx, gh, tail, out_in, after, glow=None,
+            hiding=False):
     """[W_xh W_hh] · [x_t; h_(t-1)] (+ b) = a_t, or [x_t h_(t-1)] · [W_xh; W_hh] for in-out."""
     m, n, rows = net.m, net.n, len(units)
     ins = [f"x{j}" for j in range(1, m + 1)] + [f"h{j}" for j in range(1, n + 1)]
@@ -171,8 +182,9 @@ def _matrix(d, net, x0, y0, cell, units, gx, gh, tail, out_in, after):
             for j in range(m + n):
                 d.rect(x0 + j * cell, y0 + i * cell, cell, cell, fill=TINT[kinds[j]],
                        stroke="#999999", width=0.6, rx=0)
-        _block(d, x0, y0, m * cell, rows * cell, STYLES["x"], gx)
-        _block(d, x0 + m * cell, y0, n * cell, rows * cell, STYLES["h"], gh, side="bottom")
+        _block(d, x0, y0, m * cell, rows * cell, STYLES["x"], gx, glow=glow)
+        _block(d, x0 + m * cell, y0, n * cell, rows * cell, STYLES["h"], gh, side="bottom",
+               glow=glow)
         for i, u in enumerate(units):
             d.text(x0 - 4, y0 + i * cell + cell * 0.7, u, size=9, anchor="end", mono=True)
         vx = x0 + (m + n) * cell + 26
@@ -184,7 +196,8 @@ def _matrix(d, net, x0, y0, cell, units, gx, gh, tail, out_in, after):
         d.text(after, y0 + cell * 1.5 + 16, "(the vector is [x_t; h_(t-1)])", size=10,
                anchor="start", mono=True)
         d.text(x0 + (m + n) * cell / 2, y0 + max(rows * cell + 64, (m + n) * cell + 20),
-               f"[{gx.name()} {gh.name()}]: ({rows}, {m + n})", size=11, mono=True)
+               f"[{gx.name()} {gh.name()}]: " + ("?" if hiding else f"({rows}, {m + n})"),
+               size=11, mono=True)
     else:
         for j, name in enumerate(ins):
             d.rect(x0 + j * cell, y0, cell, cell * 2.4, fill=TINT[kinds[j]], stroke="#999999",
@@ -199,15 +212,21 @@ def _matrix(d, net, x0, y0, cell, units, gx, gh, tail, out_in, after):
                        stroke="#999999", width=0.6, rx=0)
         for j, u in enumerate(units):
             d.text(mx + j * cell + cell / 2, y0 - 6, u, size=8, mono=True)
-        _block(d, mx, y0, rows * cell, m * cell, STYLES["x"], gx, side="right", shift=-8)
+        _block(d, mx, y0, rows * cell, m * cell, STYLES["x"], gx, side="right", shift=-8,
+               glow=glow)
         _block(d, mx, y0 + m * cell, rows * cell, n * cell, STYLES["h"], gh, side="right",
-               shift=8)
+               shift=8, glow=glow)
         d.text(mx + rows * cell / 2, y0 + (m + n) * cell + 20,
-               f"[{gx.name()}; {gh.name()}]: ({m + n}, {rows})", size=11, mono=True)
+               f"[{gx.name()}; {gh.name()}]: " + ("?" if hiding else f"({m + n}, {rows})"),
+               size=11, mono=True)
     d.text(after, y0 + cell * 1.5, tail, size=11, anchor="start", mono=True)
 
 
-def _block(d, x, y, w, h, style, group, side="top", shift=0):
+def _block(d, x, y, w, h, style, group, side="top", shift=0, glow=None):
+    band = glow(group.kind) if glow else None
+    if band:
+        d.rect(x - 5, y - 5, w + 10, h + 10, fill="none", stroke=band, width=8, rx=3,
+               cls="highlight")
     d.rect(x, y, w, h, fill="none", stroke=style.colour, width=2.2, dash=style.dash, rx=0)
     if side in ("top", "bottom"):
         d.label(x + w / 2, y - 18 if side == "top" else y + h + 20, [group.name(),

@@ -11,6 +11,9 @@ from rnnquiz.calculator.render import shape_text
 from rnnquiz.calculator.rules import GATE_ORDER
 from rnnquiz.figures.svg import Style
 
+HIGHLIGHT = "#FFE066"  # the pale band under a highlighted arrow (a problem's "this one")
+KINDS = ("x", "h", "y", "b")  # what a problem's figure may highlight or hide
+
 # One colour per matrix, the Okabe-Ito palette (colour-blind safe), and a dash pattern or
 # width of its own so grey print still tells them apart.
 STYLES = {
@@ -42,6 +45,7 @@ class Group:
         self.tensors = list(tensors)
         self.kind = kind(self.tensors[0])
         self.layout = layout
+        self.hidden = False  # drawn with "?" for its shape and count (a figure in a problem)
 
     @property
     def names(self) -> list:
@@ -75,7 +79,9 @@ class Group:
 
     def shape(self) -> str:
         """'(4, 3)'; for gate blocks '4×(4, 3) = (16, 3)' (the stacked matrix); for PyTorch's
-        two biases '2×(16,)'."""
+        two biases '2×(16,)'; '?' when hidden."""
+        if self.hidden:
+            return "?"
         shapes = [t.shape for t in self.tensors]
         k = len(shapes)
         if k == 1:
@@ -92,6 +98,10 @@ class Group:
         else:
             stacked = (one[0], k * one[1])
         return f"{k}×{shape_text(one)} = {shape_text(stacked)}"
+
+    def count_text(self) -> str:
+        """The parameter count as drawn: '1,200', or '?' when hidden."""
+        return "?" if self.hidden else f"{self.parameters:,}"
 
     def lines(self, short=False) -> list:
         return [self.name(short), self.shape()]
@@ -141,6 +151,21 @@ def head(result):
     layout, convention = net.effective_layout, net.convention
     return (Group(weights, layout, convention),
             Group(biases, layout, convention) if biases else None)
+
+
+def mark(groups, highlight=None, hide=()) -> object:
+    """Mark ``groups`` hidden when their kind is in ``hide``; the glow colour for the
+    arrows of kind ``highlight`` (a function kind -> colour or None). Raises FigureError on
+    an unknown kind."""
+    from rnnquiz.figures.svg import FigureError
+
+    for k in [highlight, *hide]:
+        if k is not None and k not in KINDS:
+            raise FigureError(f"highlight and hide take {', '.join(KINDS)}, got {k!r}")
+    for g in groups:
+        if g is not None and g.kind in hide:
+            g.hidden = True
+    return lambda k: HIGHLIGHT if k == highlight else None
 
 
 def gate_letters(net) -> list:

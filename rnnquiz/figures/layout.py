@@ -22,13 +22,16 @@ def _width(lines, size=LABEL) -> float:
 class Layout:
     """Where everything goes: computed once, then drawn."""
 
-    def __init__(self, result, steps, last_output_only):
+    def __init__(self, result, steps, last_output_only, highlight=None, hide=()):
         net = result.network
         self.net, self.result, self.T = net, result, steps
         self.shown = list(range(1, steps + 1)) if steps <= ALL_STEPS else [1, 2, 3, None, steps]
         self.rows = labels.rows(result)
         self.head_w, self.head_b = labels.head(result)
         self.gates = labels.gate_letters(net)
+        groups = [g for r in self.rows for g in r.groups.values()] + [self.head_w, self.head_b]
+        self.glow = labels.mark(groups, highlight, tuple(hide))
+        self.hiding = any(g is not None and g.hidden for g in groups)
         self.last_output_only = last_output_only
         self.short = net.convention == "keras"
         inside = [self.bias_text(r) for r in self.rows] + [self.proj_text(r) for r in self.rows]

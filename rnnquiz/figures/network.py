@@ -25,6 +25,9 @@ def _box(d, lay, cx, cy, name, row):
             d.rect(x0 + j * 20, cy - 6, 16, 15, fill="white", stroke="#777777", width=1, rx=2)
             d.text(x0 + j * 20 + 8, cy + 5.5, letter, size=10, mono=True)
     bias = lay.bias_text(row)
+    if bias and lay.glow("b"):  # biases have no arrow: the band goes under their text
+        d.rect(cx - w / 2 + 4, cy + 9, w - 8, 15, fill=lay.glow("b"), stroke="none", width=0,
+               rx=3, cls="highlight")
     if bias:
         d.text(cx, cy + 20, bias, size=10, mono=True, colour=STYLES["b"].colour)
     proj = lay.proj_text(row)
@@ -87,12 +90,12 @@ def _draw_column(d, lay, cx, t, folded):
             # bypass the forward box on its right
             bx = cx + lay.box_w / 2 + 12
             d.polyline([(cx + 8, top), (bx, top - 14), (bx, bottom + 12),
-                        (cx + lay.box_w / 2 - 10, bottom)], STYLES["x"])
+                        (cx + lay.box_w / 2 - 10, bottom)], STYLES["x"], glow=lay.glow("x"))
             mid = (top + lay.y(lay.row_level[k - 1]) + lay.box_h / 2) / 2
             d.label(bx + 8, mid - 8, lines, anchor="start", colour=STYLES["x"].colour, cls="arrow")
         else:
             ax = cx - 8 if net.bidirectional else cx
-            d.line(ax, top, ax, bottom, STYLES["x"])
+            d.line(ax, top, ax, bottom, STYLES["x"], glow=lay.glow("x"))
             anchor_x = ax - 8 if net.bidirectional else ax + 8
             d.label(anchor_x, (top + bottom) / 2 + 8, lines,
                     anchor="end" if net.bidirectional else "start", colour=STYLES["x"].colour,
@@ -114,7 +117,7 @@ def _draw_column(d, lay, cx, t, folded):
     last = len(lay.rows) - 1
     top_src = (lay.y(lay.join_level[lay.rows[last].layer]) - 11 if net.bidirectional
                else lay.y(lay.row_level[last]) - lay.box_h / 2)
-    d.line(cx, top_src, cx, yy + NODE_R, STYLES["y"])
+    d.line(cx, top_src, cx, yy + NODE_R, STYLES["y"], glow=lay.glow("y"))
     d.label(cx + 8, (top_src + yy + NODE_R) / 2, lay.head_lines(), anchor="start",
             colour=STYLES["y"].colour, cls="arrow")
 
@@ -140,7 +143,8 @@ def _recurrent(d, lay):
         # folded: a loop on the left of the box
         fx, w = lay.fold_x, lay.box_w
         d.path(f"M {fx - w / 2:.1f} {cy - 14:.1f} C {fx - w / 2 - 62:.1f} {cy - 48:.1f} "
-               f"{fx - w / 2 - 62:.1f} {cy + 48:.1f} {fx - w / 2 - 2:.1f} {cy + 14:.1f}", style)
+               f"{fx - w / 2 - 62:.1f} {cy + 48:.1f} {fx - w / 2 - 2:.1f} {cy + 14:.1f}", style,
+               glow=lay.glow("h"))
         d.label(fx - w / 2 - 52, cy, lines, anchor="end", colour=style.colour, cls="arrow")
         start = lay.end_x if row.backward else lay.h0_x
         _node(d, start, cy, "h_0", fill="#FDF1EA")
@@ -152,27 +156,32 @@ def _recurrent(d, lay):
         for cx, t in columns:
             here = w / 2 if t is not None else 16  # an elided stretch is only "⋯"
             x1, x2 = prev + sign * half, cx - sign * here
-            d.line(x1, cy, x2, cy, style)
+            d.line(x1, cy, x2, cy, style, glow=lay.glow("h"))
             d.label((x1 + x2) / 2, cy - 22, lines, colour=style.colour, cls="arrow")
             prev, half = cx, here
 
 
-def network_svg(net, *, steps=None, last_output_only=False) -> str:
+def network_svg(net, *, steps=None, last_output_only=False, highlight=None, hide=()) -> str:
     """The network folded (left) and unrolled over T steps (right) as SVG text.
 
     ``steps`` defaults to the description's T, else 3; beyond 10 steps, steps 4 .. T-1 are
     drawn as '⋯' (the same matrices, left out). ``last_output_only`` draws a single output y_T
-    (sequence classification). A pure function: the same arguments give the same bytes.
+    (sequence classification). For a figure inside a problem, ``highlight`` lays a pale band
+    under the arrows of one kind ('x' input, 'h' recurrent, 'y' output weights, 'b' biases)
+    and ``hide`` draws the shapes and counts of those kinds as '?' (and leaves the totals
+    out), so the figure does not give the answer away. A pure function: the same arguments
+    give the same bytes.
     """
     result = count(net)
     steps = (net.T or DEFAULT_T) if steps is None else steps
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise FigureError(f"steps must be a positive integer, got {steps!r}")
-    lay = Layout(result, steps, last_output_only)
+    lay = Layout(result, steps, last_output_only, highlight, hide)
     n_mats = len(result.tensors)
     title = f"{describe(net)}: folded and unrolled over {steps} steps"
     shared = (f"the same {n_mats} {'tensor' if n_mats == 1 else 'tensors'} at every step: T "
-              f"changes the work, not the count ({result.total:,} parameters)")
+              "changes the work, not the count"
+              + ("" if lay.hiding else f" ({result.total:,} parameters)"))
     names = "; ".join(f"{g.name()} {g.shape()}" for g in lay.legend_groups)
     d = Drawing(lay.width, lay.height, title, f"{title}. Arrows carry {names}. {shared}.")
     d.text(lay.margin, 22, title, size=14, anchor="start", weight="bold")
@@ -212,10 +221,14 @@ def _legend(d, lay, result, shared):
         d.line(lay.margin, y - 4, lay.margin + 34, y - 4, style, arrow=False)
         d.text(lay.margin + 44, y, _legend_name(g), size=LABEL, anchor="start", mono=True)
         d.text(lay.margin + 56 + name_w, y, g.shape(), size=LABEL, anchor="start", mono=True)
-        d.text(lay.margin + 68 + name_w + shape_w, y, f"{g.parameters:,}", size=LABEL,
+        d.text(lay.margin + 68 + name_w + shape_w, y, g.count_text(), size=LABEL,
                anchor="start", mono=True)
         y += 18
     bias = "with bias" if result.network.bias else "without bias"
+    if lay.hiding:
+        d.text(lay.margin, y + 4, "total: ? parameters", size=12, anchor="start",
+               weight="bold")
+        return
     d.text(lay.margin, y + 4, f"total: {result.total:,} parameters ({bias}); with bias "
            f"{result.with_bias:,}, without {result.without_bias:,}", size=12, anchor="start",
            weight="bold")

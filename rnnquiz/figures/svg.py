@@ -7,6 +7,7 @@ drawing has a ``<title>`` and ``<desc>`` for screen readers.
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 from rnnquiz.errors import RnnquizError
@@ -14,6 +15,16 @@ from rnnquiz.errors import RnnquizError
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 CHAR = 0.6  # a monospace character's width in ems (DejaVu Sans Mono, Menlo, Consolas)
+
+
+_SPECIAL = re.compile(r'[&<>"\n\r\t]')
+
+
+def _attr(value) -> str:
+    """An attribute value quoted, as ``quoteattr`` writes it (its fast path: most values are
+    numbers and colours with nothing to escape)."""
+    text = str(value)
+    return quoteattr(text) if _SPECIAL.search(text) else f'"{text}"'
 
 
 class FigureError(RnnquizError, ValueError):
@@ -56,7 +67,7 @@ class Drawing:
         self.markers = {}
 
     def _element(self, tag, attrs, content=None):
-        items = "".join(f" {k}={quoteattr(str(v))}" for k, v in attrs.items() if v is not None)
+        items = "".join(f" {k}={_attr(v)}" for k, v in attrs.items() if v is not None)
         if content is None:
             self.parts.append(f"<{tag}{items}/>")
         else:
@@ -67,23 +78,32 @@ class Drawing:
         self.markers[key] = colour
         return f"url(#{key})"
 
-    def line(self, x1, y1, x2, y2, style, *, arrow=True, cls=None):
+    def _glow(self, tag, attrs, glow):
+        """A wide pale band under a highlighted arrow (drawn first, so the arrow sits on it)."""
+        if glow:
+            self._element(tag, {**attrs, "fill": "none" if tag == "path" else None,
+                                "stroke": glow, "stroke-width": "11", "stroke-linecap": "round",
+                                "opacity": "0.75", "class": "highlight"})
+
+    def line(self, x1, y1, x2, y2, style, *, arrow=True, cls=None, glow=None):
         attrs = {"x1": num(x1), "y1": num(y1), "x2": num(x2), "y2": num(y2), "class": cls}
+        self._glow("line", attrs, glow)
         attrs.update(style.attrs())
         if arrow:
             attrs["marker-end"] = self._marker(style.colour)
         self._element("line", attrs)
 
-    def path(self, d, style, *, arrow=True, fill="none", cls=None):
+    def path(self, d, style, *, arrow=True, fill="none", cls=None, glow=None):
         attrs = {"d": d, "fill": fill, "class": cls}
+        self._glow("path", attrs, glow)
         attrs.update(style.attrs())
         if arrow:
             attrs["marker-end"] = self._marker(style.colour)
         self._element("path", attrs)
 
-    def polyline(self, points, style, *, arrow=True, cls=None):
+    def polyline(self, points, style, *, arrow=True, cls=None, glow=None):
         d = "M " + " L ".join(f"{num(x)} {num(y)}" for x, y in points)
-        self.path(d, style, arrow=arrow, cls=cls)
+        self.path(d, style, arrow=arrow, cls=cls, glow=glow)
 
     def rect(self, x, y, w, h, *, fill="white", stroke="#333333", width=1.5, dash=None,
              rx=6, cls=None):
