@@ -112,3 +112,14 @@ def test_a_fifo_or_a_huge_file_is_refused_without_hanging(tmp_path):
     big.write_text("#" * (2 << 20))
     with pytest.raises(ModelError, match="larger than"):
         load_model_file(big)
+
+
+def test_a_yaml_alias_bomb_in_a_model_file_is_refused(tmp_path):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + k)}: &{chr(98 + k)} [*{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, "
+        f"*{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, "
+        f"*{chr(97 + k)}, *{chr(97 + k)}]\n" for k in range(8))
+    path = tmp_path / "bomb.yaml"
+    path.write_text(bomb)
+    with pytest.raises(ModelError, match="expands to more than"):
+        load_model_file(path)

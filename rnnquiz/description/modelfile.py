@@ -93,12 +93,13 @@ def _load_text(text, path):
         except (ValueError, RecursionError) as e:
             if path.endswith(".json"):
                 raise ModelError(f"{path}: not valid JSON ({e})") from None
-    import yaml
+    # The same bounded loader as templates: aliases, depth and expanded size are limited.
+    from rnnquiz.datafiles import DataFileError, load_yaml
 
     try:
-        return yaml.safe_load(text)
-    except (yaml.YAMLError, RecursionError) as e:
-        raise ModelError(f"{path}: not valid YAML ({e})") from None
+        return load_yaml(text, path)
+    except DataFileError as e:
+        raise ModelError(str(e)) from None
 
 
 def model_from_data(content, framework=None, where="model"):
