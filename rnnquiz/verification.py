@@ -20,17 +20,11 @@ MAX_WITNESS_SIZE = 10**9
 MAX_BATCH = 1024
 
 
-class Verification:
-    """The outcome of one check: what was compared, what differed, what ran."""
+class _Outcome:
+    """What every check's outcome answers: did anything differ, did the forward pass run."""
 
-    def __init__(self, network):
-        self.network = network
-        self.differences = []
-        self.tensors_checked = 0
-        self.with_bias = None
-        self.without_bias = None
-        self.forward_input = None
-        self.forward_output = None
+    differences: list
+    forward_output = None
 
     @property
     def ok(self) -> bool:
@@ -43,6 +37,19 @@ class Verification:
     def raise_for_differences(self) -> None:
         if self.differences:
             raise VerificationError("verification failed: " + "; ".join(self.differences))
+
+
+class Verification(_Outcome):
+    """The outcome of one check: what was compared, what differed, what ran."""
+
+    def __init__(self, network):
+        self.network = network
+        self.differences = []
+        self.tensors_checked = 0
+        self.with_bias = None
+        self.without_bias = None
+        self.forward_input = None
+        self.forward_output = None
 
     def as_dict(self) -> dict:
         return {
@@ -137,7 +144,7 @@ MODEL_STEPS_LIMIT = 5_000
 _BIAS_SWITCHES = {"keras": ("use_bias", "center"), "pytorch": ("bias",)}
 
 
-class ModelVerification:
+class ModelVerification(_Outcome):
     """The outcome of checking a whole model: the engine's figures against the witness's,
     layer by layer (names, tensors, counts, trainable split, output shapes) and in total."""
 
@@ -150,18 +157,6 @@ class ModelVerification:
         self.total = None
         self.forward_input = None
         self.forward_output = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.differences
-
-    @property
-    def forward_ran(self) -> bool:
-        return self.forward_output is not None
-
-    def raise_for_differences(self) -> None:
-        if self.differences:
-            raise VerificationError("verification failed: " + "; ".join(self.differences))
 
     def as_dict(self) -> dict:
         return {
