@@ -187,3 +187,29 @@ def test_model_quantity_without_model_line_is_refused():
                  max_leaves=8)))
 def test_any_value_in_a_model_template_gives_messages_not_exceptions(data):
     assert isinstance(check_template({**BASE, **data}, "t"), list)
+
+
+def test_convention_filter_keeps_a_model_template_in_its_framework():
+    from rnnquiz.drill.practice import filter_templates
+
+    templates = [t for t in shipped_templates() if t.skill == "models"]
+    keras = {t.id for t in filter_templates(templates, convention="keras")}
+    torch = {t.id for t in filter_templates(templates, convention="pytorch")}
+    assert "model-total-keras" in keras and "model-total-keras" not in torch
+    assert "model-h-n-pytorch" in torch and "model-h-n-pytorch" not in keras
+    assert keras | torch == {t.id for t in templates}
+    assert not filter_templates(templates, convention="textbook")
+
+
+def test_every_accepted_spelling_of_a_shape_reads_back_as_the_whole_answer():
+    from rnnquiz.drill.answers import parse_shape
+    from rnnquiz.drill.problems import accepted_forms
+
+    for shape in [(7,), (3, 5), (2, 4, 16), (2, 3, 4, 5)]:
+        for form in accepted_forms("shape", shape, None):
+            assert parse_shape(form) == shape, form
+    for t in shipped_templates():
+        if t.skill == "models":
+            p = generate(t, 1)
+            if p.kind == "shape":
+                assert {parse_shape(f) for f in p.accepted} == {p.answer}, p.variant_id

@@ -66,6 +66,25 @@ class DrawnModel:
         return f"DrawnModel({self.line!r})"
 
 
+def template_framework(template):
+    """The framework ('keras' or 'pytorch') of a template's model line, read from the line
+    filled with each parameter's first value; None when that line cannot be read."""
+    from rnnquiz.errors import ModelError
+
+    first = {}
+    for name, spec in template.params.items():
+        if isinstance(spec, list):
+            first[name] = spec[0]
+        elif isinstance(spec, dict):
+            first[name] = spec["choices"][0]
+        else:
+            first[name] = spec
+    try:
+        return parse_model(template.model.format_map(first)).framework
+    except (ModelError, KeyError, ValueError):
+        return None
+
+
 def is_model(net) -> bool:
     return isinstance(net, DrawnModel)
 

@@ -106,9 +106,9 @@ def accepted_forms(kind, value, decimals) -> list:
     if kind == "shape":
         if len(value) == 1:
             return [f"({value[0]},)", f"{value[0]}", f"[{value[0]}]"]
-        a, b = value[0], value[1]
-        return [f"({a}, {b})", f"({a},{b})", f"{a}x{b}", f"{a} x {b}", f"{a}×{b}",
-                f"[{a}, {b}]", f"{a} by {b}"]
+        dims = [str(d) for d in value]  # every axis: a 3-D shape is not its first two
+        return [f"({', '.join(dims)})", f"({','.join(dims)})", "x".join(dims),
+                " x ".join(dims), "×".join(dims), f"[{', '.join(dims)}]", " by ".join(dims)]
     if kind == "yesno":
         return ["yes", "true"] if value else ["no", "false"]
     if kind == "number":
