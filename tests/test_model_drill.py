@@ -213,3 +213,15 @@ def test_every_accepted_spelling_of_a_shape_reads_back_as_the_whole_answer():
             p = generate(t, 1)
             if p.kind == "shape":
                 assert {parse_shape(f) for f in p.accepted} == {p.answer}, p.variant_id
+
+
+def test_largest_layer_choice_is_graded_by_letter_or_text_and_names_the_mistake():
+    from rnnquiz.drill.grading import grade
+
+    t = next(t for t in shipped_templates() if t.id == "model-largest-layer")
+    p = generate(t, 0)
+    assert grade(p, p.correct_choice).correct
+    assert grade(p, p.choices[p.correct_choice].upper()).correct
+    for w in p.wrong_answers:
+        verdict = grade(p, w.text[0])
+        assert not verdict.correct and verdict.misconception is w
