@@ -18,12 +18,14 @@ def test_enough_shipped_templates_covering_every_topic():
     assert len(TEMPLATES) >= 30
     skills = {t.skill for t in TEMPLATES.values()}
     assert {"shapes", "counts", "time", "inverse", "gated", "conventions", "forward",
-            "bptt"} <= skills
+            "bptt", "models"} <= skills
     quantities = {t.ask["quantity"] for t in TEMPLATES.values()}
     assert quantities == {"shape", "parameters", "total", "size", "T_changes_count",
                           "activation_changes_count", "steps", "recurrent_applications",
                           "hidden_states", "multiply_adds", "forward", "gradient",
-                          "gradient_factor", "stored_values", "gradient_terms"}
+                          "gradient_factor", "stored_values", "gradient_terms",
+                          "model_total", "layer_parameters", "output_shape", "in_features",
+                          "embedding_share", "largest_layer"}
 
 
 @pytest.mark.parametrize("template_id", sorted(TEMPLATES))

@@ -20,6 +20,7 @@ EXPECTED = {
     "shape": "a shape, such as (20, 10), 20x10 or 20 by 10",
     "number": "a number, such as 0.62 or 0,62",
     "yesno": "yes or no",
+    "text": "one of the choices, by its letter or its text",
 }
 
 _INT = re.compile(r"^[+]?\d{1,3}(?:([,' _\u00a0\u202f])\d{3})*$|^[+]?\d+$")
@@ -98,8 +99,13 @@ def parse_yesno(text) -> bool:
     raise UnreadableAnswer(f"expected {EXPECTED['yesno']}")
 
 
+def parse_text(text) -> str:
+    """A choice written out ('layer 2 (LSTM)'), compared without case or extra spaces."""
+    return _clean(text)
+
+
 PARSERS = {"integer": parse_integer, "shape": parse_shape, "number": parse_number,
-           "yesno": parse_yesno}
+           "yesno": parse_yesno, "text": parse_text}
 
 
 def parse_choice(text, choices: dict, kind: str) -> str:

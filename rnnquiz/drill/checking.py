@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnquiz.drill.models import is_model
 from rnnquiz.verification import FORWARD_LIMIT
 from rnnquiz.witness import Model, build_model
 
@@ -70,6 +71,10 @@ def _over_time(net, measure) -> int:
 
 def check(net, ask: dict, solved) -> list:
     """The differences between the engine's answer and the model's (empty when they agree)."""
+    if is_model(net):
+        from rnnquiz.drill.model_checking import check_model
+
+        return check_model(net, ask, solved)
     try:
         return _check(net, ask, solved)
     except _Disagreement as e:

@@ -5,7 +5,7 @@ values make the multiple-choice distractors. A misconception that does not apply
 yields nothing; one whose value the grading would accept makes the generator draw the variant
 again (``rnnquiz.drill.soundness``). The rules about counts, shapes and conventions are here,
 those about the unrolled network in ``unrolled_mistakes``, inverse problems in
-``inverse_mistakes``.
+``inverse_mistakes``, whole models in ``model_mistakes``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from __future__ import annotations
 from rnnquiz.calculator.rules import GATE_ORDER, count
 from rnnquiz.drill import inverse_mistakes as inverse
 from rnnquiz.drill import unrolled_mistakes as unrolled
+from rnnquiz.drill.model_mistakes import CATALOGUE as MODEL_CATALOGUE
+from rnnquiz.drill.models import is_model
 from rnnquiz.drill.quantities import column_vectors, display
 
 
@@ -309,7 +311,7 @@ def predict(net, ask, solved) -> list:
     """Every applicable misconception's wrong answer, as NamedWrong, even one that equals the
     right answer (the generator redraws such a variant; see ``rnnquiz.drill.soundness``)."""
     out = []
-    for ident, name, rule in CATALOGUE:
+    for ident, name, rule in (MODEL_CATALOGUE if is_model(net) else CATALOGUE):
         found = rule(net, ask, solved)
         if found is None:
             continue

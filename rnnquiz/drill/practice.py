@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 
 from rnnquiz.drill.answers import EXPECTED, UnreadableAnswer
 from rnnquiz.drill.grading import grade
+from rnnquiz.drill.models import template_framework
 from rnnquiz.drill.problems import ProblemError, generate
 
 RECENT = 20  # attempts per skill that count as recent
@@ -49,7 +50,8 @@ CONVENTION_FREE = {"T_changes_count", "activation_changes_count", "steps",
 def filter_templates(templates, skills=(), convention=None) -> list:
     """Templates of the given skills (all when none) that can be asked in ``convention``.
 
-    A template without a convention parameter is in the textbook convention; questions whose
+    A template without a convention parameter is in the textbook convention (one with a model
+    line in its framework, keras or pytorch); questions whose
     answer does not depend on the convention are kept for every convention.
     """
     out = []
@@ -58,6 +60,8 @@ def filter_templates(templates, skills=(), convention=None) -> list:
             continue
         if convention and t.ask["quantity"] not in CONVENTION_FREE:
             allowed = t.choices_of("convention") if "convention" in t.params else ["textbook"]
+            if t.model is not None:  # a whole model is in its line's framework
+                allowed = [template_framework(t)]
             if convention not in allowed:
                 continue
         out.append(t)

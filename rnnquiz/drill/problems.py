@@ -10,11 +10,12 @@ import random
 from rnnquiz.description.network import Network
 from rnnquiz.drill.checking import check
 from rnnquiz.drill.misconceptions import diagnose, predict
+from rnnquiz.drill.models import DrawnModel, is_model
 from rnnquiz.drill.quantities import QuantityError, answer, display
 from rnnquiz.drill.soundness import Key, faults
 from rnnquiz.drill.templates import same_as
 from rnnquiz.drill.wording import fill
-from rnnquiz.errors import NetworkError, RnnquizError
+from rnnquiz.errors import ModelError, NetworkError, RnnquizError
 
 DRAW_ATTEMPTS = 200
 REDRAWS = 50  # draws a variant may take to avoid every fault of rnnquiz.drill.soundness
@@ -68,7 +69,8 @@ class Problem:
 
 
 def draw_values(template, rng) -> tuple:
-    """Parameter values and their network, redrawn until distinct where asked and valid."""
+    """Parameter values and their network (a DrawnModel for a template with a model line),
+    redrawn until distinct where asked and valid."""
     last_error = "no draw attempted"
     for _ in range(DRAW_ATTEMPTS):
         values = {}
@@ -87,8 +89,12 @@ def draw_values(template, rng) -> tuple:
             last_error = f"values of {', '.join(template.distinct)} must differ"
             continue
         try:
-            net = Network(**{k: v for k, v in values.items() if k in NETWORK_FIELDS})
-        except NetworkError as e:
+            if template.model is not None:
+                net = DrawnModel(template.model.format_map(values), T=values.get("T"),
+                                 batch=values.get("batch"))
+            else:
+                net = Network(**{k: v for k, v in values.items() if k in NETWORK_FIELDS})
+        except (NetworkError, ModelError) as e:
             last_error = str(e)
             continue
         return values, net
@@ -101,13 +107,15 @@ def accepted_forms(kind, value, decimals) -> list:
     if kind == "shape":
         if len(value) == 1:
             return [f"({value[0]},)", f"{value[0]}", f"[{value[0]}]"]
-        a, b = value[0], value[1]
-        return [f"({a}, {b})", f"({a},{b})", f"{a}x{b}", f"{a} x {b}", f"{a}×{b}",
-                f"[{a}, {b}]", f"{a} by {b}"]
+        dims = [str(d) for d in value]  # every axis: a 3-D shape is not its first two
+        return [f"({', '.join(dims)})", f"({','.join(dims)})", "x".join(dims),
+                " x ".join(dims), "×".join(dims), f"[{', '.join(dims)}]", " by ".join(dims)]
     if kind == "yesno":
         return ["yes", "true"] if value else ["no", "false"]
     if kind == "number":
         return [f"{value:.{decimals}f}"]
+    if kind == "text":
+        return [value]
     forms = [str(value)]
     if value >= 1000:
         forms.append(f"{value:,}")
@@ -130,7 +138,9 @@ def _choices(solved, wrongs, rng) -> tuple:
 def _render(template, seed, values, net, solved) -> tuple:
     """(question, hints, names): the texts with this variant's values filled in."""
     names = dict(values)
-    if solved.result is not None:
+    if is_model(net):
+        names["model"] = net.line
+    elif solved.result is not None:
         r = solved.result
         names.update(total=r.with_bias if net.bias else r.without_bias,
                      total_with_bias=r.with_bias, total_without_bias=r.without_bias)
@@ -209,8 +219,8 @@ def generate(template, seed: int) -> Problem:
         correct_choice=correct,
         accepted=[form for v in (solved.value, *solved.alternatives)
                   for form in accepted_forms(solved.kind, v, solved.decimals)],
-        wrong_answers=wrongs, solution="\n".join(solved.solution), hints=hints, network=net,
-        figure=figure)
+        wrong_answers=wrongs, solution="\n".join(solved.solution), hints=hints,
+        network=None if is_model(net) else net, figure=figure)
 
 
 def parse_variant(variant_id: str) -> tuple:

@@ -1,8 +1,9 @@
 """What a template can ask, answered by the rules engine with a worked solution.
 
 Each quantity turns (network, ask options, drawn values) into a typed answer: ``integer``,
-``shape``, ``number`` (with decimals and tolerance) or ``yesno``. ``rnnquiz.drill.checking`` checks
-every answer against the NumPy model independently.
+``shape``, ``number`` (with decimals and tolerance), ``yesno`` or ``text`` (a layer, asked as a
+choice); questions about whole models are answered in ``rnnquiz.drill.models``.
+``rnnquiz.drill.checking`` checks every answer against the NumPy model independently.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rnnquiz.calculator.inverse import quadratic_steps, solve
 from rnnquiz.calculator.render import shape_text
 from rnnquiz.calculator.rules import count
 from rnnquiz.calculator.words import counted, each_of, number
+from rnnquiz.drill.models import SOLVERS as MODEL_SOLVERS
 from rnnquiz.errors import NoSolutionError
 from rnnquiz.witness import handcalc
 
@@ -61,6 +63,8 @@ def display(kind: str, value, decimals=None) -> str:
         return "yes" if value else "no"
     if kind == "number":
         return f"{value:,.{decimals}f}"
+    if kind == "text":
+        return str(value)
     return number(value)
 
 
@@ -359,6 +363,8 @@ SOLVERS = {
 
 def answer(net, ask: dict, values: dict, rng) -> Solved:
     """The engine's answer to ``ask`` for ``net``; raises QuantityError if it has none."""
+    if ask["quantity"] in MODEL_SOLVERS:
+        return MODEL_SOLVERS[ask["quantity"]](net, ask, values, rng)
     try:
         return SOLVERS[ask["quantity"]](net, ask, values, rng)
     except NoSolutionError as e:

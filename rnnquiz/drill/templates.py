@@ -19,6 +19,7 @@ from pathlib import Path
 
 from rnnquiz.datafiles import MAX_FILE_BYTES, DataFileError, load_yaml, read_text
 from rnnquiz.description.network import CELLS, CONVENTIONS, LAYOUTS
+from rnnquiz.drill.models import MODEL_QUANTITIES, OUTPUTS, TOTALS
 from rnnquiz.errors import RnnquizError
 
 MAX_TEMPLATES_PER_FILE = 500
@@ -54,13 +55,21 @@ QUANTITIES = {
     "gradient_terms": {"tensor"},
 }
 ASK_OPTIONS = {"quantity", "format", "tensor", "bias", "of", "include_h0", "output", "decimals",
-               "h0"}
+               "h0", "which", "layer"}
+# A template with a ``model`` line names its own parameters (V, d, u, ...): integers up to
+# MODEL_BOUND or short words (a merge_mode, a layer name, True), filled into the line, which
+# then goes through the same ``ast`` parser as ``rnnquiz count MODEL`` (literals only, never
+# evaluated). Such a template asks one of MODEL_QUANTITIES.
+MODEL_PARAM = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,15}")
+MODEL_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,19}")
+MODEL_BOUND = 10**6
+MAX_MODEL_LAYER = 100
 FORWARD_VALUES = ("h_1", "h_2", "h_3", "y_1", "y_2", "y_3")
 # Values a question may name besides its parameters (computed, never written in YAML).
 DERIVED = ("total", "total_with_bias", "total_without_bias", "W_xh", "W_hh", "W_hy",
            "x_1", "x_2", "x_3", "target", "h_0")
 TEMPLATE_KEYS = {"id", "skill", "title", "difficulty", "params", "distinct", "question",
-                 "hints", "ask", "figure"}
+                 "hints", "ask", "figure", "model"}
 # A figure the question is about (rnnquiz.drill.figure draws it): its kind, the matrix whose
 # arrows are highlighted, those whose shapes and counts are drawn as "?", and a wording
 # without the figure for formats that cannot hold images (GIFT, practice in a terminal).
@@ -83,7 +92,7 @@ class Template:
     """A validated template: wording, parameter specs and what is asked."""
 
     __slots__ = ("id", "skill", "title", "difficulty", "params", "distinct", "question",
-                 "hints", "ask", "figure", "source")
+                 "hints", "ask", "figure", "source", "model")
 
     def __init__(self, data: dict, source: str):
         self.id = data["id"]
@@ -91,8 +100,9 @@ class Template:
         self.title = data["title"]
         self.difficulty = data.get("difficulty", 1)
         self.params = dict(data["params"])
+        self.model = data.get("model")  # a model line with placeholders, or None
         sizes = [k for k in ("m", "n", "p") if isinstance(self.params.get(k), list | dict)
-                 and not same_as(self.params[k])]
+                 and not same_as(self.params[k]) and self.model is None]
         self.distinct = tuple(data.get("distinct", sizes))
         self.question = data["question"].strip()
         self.hints = tuple(data.get("hints", ()))
@@ -171,6 +181,59 @@ def _check_param(name, spec, where, errors):
                       f"got {_got(spec)}")
 
 
+def _model_value(v) -> bool:
+    return _is_int(v, 1, MODEL_BOUND) or isinstance(v, bool) or (
+        isinstance(v, str) and bool(MODEL_WORD.fullmatch(v)))
+
+
+def _check_model_param(name, spec, where, errors):
+    """A parameter of a model template: [low, high], {choices: [...]} or one value."""
+    expected = (f"integers from 1 to {MODEL_BOUND:,}, true, false or words (letters, digits "
+                "and underscores, starting with a letter)")
+    if not MODEL_PARAM.fullmatch(str(name)):
+        errors.append(f"{where}: a model template's parameter is a name of letters, digits "
+                      "and underscores (up to 16), starting with a letter")
+    elif isinstance(spec, list):
+        if len(spec) != 2 or not all(_is_int(v, 1, MODEL_BOUND) for v in spec):
+            errors.append(f"{where}: expected [low, high] of integers from 1 to "
+                          f"{MODEL_BOUND:,}, got {_got(spec)}")
+        elif spec[0] > spec[1]:
+            errors.append(f"{where}: expected [low, high] with low <= high, got {spec}")
+    elif isinstance(spec, dict):
+        choices = spec.get("choices")
+        if set(spec) != {"choices"} or not isinstance(choices, list) or not choices:
+            errors.append(f"{where}: expected {{choices: [...]}} with a non-empty list")
+        elif len(choices) > MAX_CHOICES:
+            errors.append(f"{where}.choices: at most {MAX_CHOICES} choices, got {len(choices)}")
+        else:
+            for k, v in enumerate(choices):
+                if not _model_value(v):
+                    errors.append(f"{where}.choices[{k}]: expected {expected}, got {_got(v)}")
+    elif not _model_value(spec):
+        errors.append(f"{where}: expected {expected}, [low, high] or {{choices: [...]}}, "
+                      f"got {_got(spec)}")
+
+
+def _check_model_ask(ask, quantity, where, errors):
+    for key in ask:
+        if key not in MODEL_QUANTITIES[quantity] | {"quantity", "format", "decimals"} \
+                or (key == "decimals" and quantity != "embedding_share"):
+            errors.append(f"{where}.{key}: not an option of quantity {quantity}")
+    if "which" in ask and ask["which"] not in TOTALS:
+        errors.append(f"{where}.which: expected one of {', '.join(TOTALS)}, "
+                      f"got {_got(ask['which'])}")
+    if "layer" in ask and not (ask["layer"] == "last"
+                               or _is_int(ask["layer"], 1, MAX_MODEL_LAYER)):
+        errors.append(f"{where}.layer: expected a layer number from 1 (the first layer of the "
+                      f"line) to {MAX_MODEL_LAYER}, or last, got {_got(ask['layer'])}")
+    if "of" in ask and ask["of"] not in OUTPUTS:
+        errors.append(f"{where}.of: expected one of {', '.join(OUTPUTS)}, got {_got(ask['of'])}")
+    if quantity in ("layer_parameters", "in_features") and "layer" not in ask:
+        errors.append(f"{where}.layer: {quantity} needs the number of the layer it asks about")
+    if quantity == "largest_layer" and ask.get("format") != "choice":
+        errors.append(f"{where}.format: largest_layer is asked as a choice (format: choice)")
+
+
 def placeholders(text: str) -> list:
     """The field names of a question's {placeholders}; raises ValueError on anything else."""
     names = []
@@ -206,20 +269,30 @@ def _check_text(value, where, allowed, errors):
                           f"(allowed: {', '.join(sorted(allowed))})")
 
 
-def _check_ask(ask, where, errors):
+def _check_ask(ask, where, errors, model=False):
     if not isinstance(ask, dict):
         errors.append(f"{where}: expected a mapping with a quantity, got {_got(ask)}")
         return
     quantity = ask.get("quantity")
-    if not isinstance(quantity, str) or quantity not in QUANTITIES:
-        errors.append(f"{where}.quantity: expected one of {', '.join(QUANTITIES)}, "
+    known = MODEL_QUANTITIES if model else QUANTITIES
+    if not isinstance(quantity, str) or quantity not in known:
+        whose = " (a template with a model line)" if model else ""
+        if not model and isinstance(quantity, str) and quantity in MODEL_QUANTITIES:
+            whose = f" ({quantity} needs a model line: add model)"
+        errors.append(f"{where}.quantity: expected one of {', '.join(known)}{whose}, "
                       f"got {_got(quantity)}")
+        return
+    if "format" in ask and ask["format"] not in ("value", "choice"):
+        errors.append(f"{where}.format: expected value or choice, got {_got(ask['format'])}")
+    if "decimals" in ask and not _is_int(ask["decimals"], 1, 6):
+        errors.append(f"{where}.decimals: expected an integer from 1 to 6, "
+                      f"got {_got(ask['decimals'])}")
+    if model:
+        _check_model_ask(ask, quantity, where, errors)
         return
     for key in ask:
         if key not in ASK_OPTIONS or (key not in QUANTITIES[quantity] | {"quantity", "format"}):
             errors.append(f"{where}.{key}: not an option of quantity {quantity}")
-    if "format" in ask and ask["format"] not in ("value", "choice"):
-        errors.append(f"{where}.format: expected value or choice, got {_got(ask['format'])}")
     if quantity == "gradient" and ask.get("of") not in ("W_hh", "W_xh"):
         errors.append(f"{where}.of: expected W_hh or W_xh, got {_got(ask.get('of'))}")
     if quantity in ("shape", "parameters") and not isinstance(ask.get("tensor"), str):
@@ -234,9 +307,6 @@ def _check_ask(ask, where, errors):
     if quantity == "forward" and ask.get("of") not in FORWARD_VALUES:
         errors.append(f"{where}.of: expected one of {', '.join(FORWARD_VALUES)}, "
                       f"got {_got(ask.get('of'))}")
-    if "decimals" in ask and not _is_int(ask["decimals"], 1, 6):
-        errors.append(f"{where}.decimals: expected an integer from 1 to 6, "
-                      f"got {_got(ask['decimals'])}")
     for flag in ("bias", "include_h0", "h0"):
         if flag in ask and not isinstance(ask[flag], bool):
             errors.append(f"{where}.{flag}: expected true or false, got {_got(ask[flag])}")
@@ -293,12 +363,15 @@ def check_template(data, where: str) -> list:
     if not isinstance(params, dict):
         errors.append(f"{where}.params: expected a mapping of names to values, got {_got(params)}")
         params = {}
-    if "params" in data and isinstance(data["params"], dict):
+    model = "model" in data
+    if "params" in data and isinstance(data["params"], dict) and not model:
         for size in ("m", "n"):
             if size not in params:
                 errors.append(f"{where}.params: missing {size} (every network needs m and n)")
     for name, spec in params.items():
-        if name not in PARAMS:
+        if model:
+            _check_model_param(name, spec, f"{where}.params.{name}", errors)
+        elif name not in PARAMS:
             errors.append(f"{where}.params.{name}: unknown parameter (expected one of "
                           f"{', '.join(PARAMS)})")
         elif isinstance(spec, dict) and "same_as" in spec:
@@ -315,7 +388,9 @@ def check_template(data, where: str) -> list:
                                                  for d in distinct):
         errors.append(f"{where}.distinct: expected a list of this template's parameters, "
                       f"got {_got(distinct)}")
-    allowed = set(params) | set(DERIVED)
+    allowed = set(params) | set(DERIVED) | ({"model"} if model else set())
+    if model:
+        _check_text(data["model"], f"{where}.model", set(params), errors)
     if "question" in data:
         _check_text(data["question"], f"{where}.question", allowed, errors)
     hints = data.get("hints", [])
@@ -325,9 +400,12 @@ def check_template(data, where: str) -> list:
         for k, hint in enumerate(hints):
             _check_text(hint, f"{where}.hints[{k}]", allowed, errors)
     if "ask" in data:
-        _check_ask(data["ask"], f"{where}.ask", errors)
+        _check_ask(data["ask"], f"{where}.ask", errors, model)
     if "figure" in data:
         _check_figure(data["figure"], f"{where}.figure", allowed, errors)
+    if "figure" in data and model:
+        errors.append(f"{where}.figure: a model template has no figure of its network (leave "
+                      "out figure or model)")
     return errors
 
 
