@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from rnnquiz.calculator.rules import count, described
@@ -141,6 +143,14 @@ MODEL_WORK_LIMIT = 200_000_000
 MODEL_STEPS_LIMIT = 5_000
 # The switches that add or remove a layer's additive offsets, in each framework's own names
 # (Keras normalisation layers call theirs center; nn.LayerNorm's bias needs its affine part).
+# The sizes the witness can hold at all, even as placeholders: each tensor axis and each axis
+# of a layer's input or output (index arrays run along the time axis), and the values of one
+# tensor (NumPy indexes arrays with 64-bit integers). Beyond them ``verify_model`` refuses.
+MODEL_WITNESS_AXIS = 10**9
+MODEL_WITNESS_STEPS = 10**8
+MODEL_WITNESS_VALUES = 10**18
+# The forward pass also holds every layer's output for the batch: at most this many values.
+MODEL_ACTIVATION_LIMIT = 50_000_000
 _BIAS_SWITCHES = {"keras": ("use_bias", "center"), "pytorch": ("bias",)}
 
 
@@ -323,6 +333,7 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
     T = DEFAULT_T if T is None else T
     batch = DEFAULT_BATCH if batch is None else batch
     engine = count_model(spec, T=T, batch=batch)
+    _check_witness_capacity(engine)
     try:
         shapes = build_whole(spec, T=T, batch=batch, allocate=False)
         with_bias, without_bias = bias_counts(spec, T=T, batch=batch)
@@ -334,7 +345,8 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
     result = compare_model(engine, shapes, with_bias=with_bias, without_bias=without_bias)
     work = sum(layer.count() for layer in shapes.layers if layer.type != "Embedding") * T * batch
     if (shapes.count() <= MODEL_FORWARD_LIMIT and work <= MODEL_WORK_LIMIT
-            and max(shapes.input_shape) <= MODEL_STEPS_LIMIT):
+            and max(shapes.input_shape) <= MODEL_STEPS_LIMIT
+            and _largest_output(engine, batch) <= MODEL_ACTIVATION_LIMIT):
         rng = np.random.default_rng(seed)
         model = build_whole(spec, T=T, batch=batch, rng=rng)
         x = model.example_input(rng)
@@ -343,3 +355,40 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
         if not np.all(np.isfinite(y)):
             result.differences.append("forward pass: the output is not finite")
     return result
+
+
+def _size(shape, batch=1) -> int:
+    """The number of values in ``shape``, the open batch axis (None) counted as ``batch``."""
+    return math.prod(batch if s is None else s for s in shape)
+
+
+def _layer_shapes(layer):
+    """Every input and output shape of one engine layer (output, h_n, c_n when it has them)."""
+    shapes = [getattr(layer, "input_shape", None), layer.output_shape,
+              getattr(layer, "h_n_shape", None), getattr(layer, "c_n_shape", None)]
+    return [tuple(s) for s in shapes if s]
+
+
+def _largest_output(engine, batch) -> int:
+    """The most values any layer's output holds for ``batch`` examples."""
+    return max((_size(s, batch) for layer in engine.layers for s in _layer_shapes(layer)),
+               default=0)
+
+
+def _check_witness_capacity(engine):
+    """Refuse (ModelError) a model the NumPy witness cannot hold even as placeholders: an axis
+    longer than ``MODEL_WITNESS_AXIS`` (``MODEL_WITNESS_STEPS`` for inputs and outputs, whose
+    time axis the witness indexes) or a tensor of more than ``MODEL_WITNESS_VALUES`` values."""
+    for layer in engine.layers:
+        for tensor in layer.tensors:
+            if (max(tensor.shape, default=1) > MODEL_WITNESS_AXIS
+                    or _size(tensor.shape) > MODEL_WITNESS_VALUES):
+                raise ModelError(f"--verify: {layer.name}'s tensor {tensor.name} "
+                                 f"{tuple(tensor.shape)} is too large for the NumPy witness "
+                                 f"(at most {MODEL_WITNESS_AXIS:,} along an axis and "
+                                 f"{MODEL_WITNESS_VALUES:,} values); the count stands unchecked")
+        for shape in _layer_shapes(layer):
+            if max((s for s in shape if s is not None), default=1) > MODEL_WITNESS_STEPS:
+                raise ModelError(f"--verify: {layer.name} works on {shape}, too large for the "
+                                 f"NumPy witness (at most {MODEL_WITNESS_STEPS:,} along an "
+                                 "axis); the count stands unchecked")

@@ -17,7 +17,13 @@ from __future__ import annotations
 
 import _ast
 
-from rnnquiz.description.signatures import FRAMEWORKS, KERAS_ALIASES, KERAS_COMMON, REQUIRED
+from rnnquiz.description.signatures import (
+    FRAMEWORKS,
+    KERAS_ACTIVATION_NAMES,
+    KERAS_ALIASES,
+    KERAS_COMMON,
+    REQUIRED,
+)
 from rnnquiz.errors import ModelError
 
 _PREFIXES = {"keras": ("tf.keras.layers.", "tensorflow.keras.layers.", "keras.layers.",
@@ -336,9 +342,29 @@ def _check(label, name, ptype, value, column):
         if not _is_int(value) or value < low:
             raise bad("a positive integer" if low else "an integer >= 0")
         return value
+    if base == "index":
+        if not _is_int(value):
+            raise bad("an integer")
+        return value
     if base == "num":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad("a number")
+        return value
+    if base == "act":
+        if not isinstance(value, str):
+            raise bad("a string")
+        if value not in KERAS_ACTIVATION_NAMES:
+            import difflib
+
+            close = difflib.get_close_matches(value.lower(), sorted(KERAS_ACTIVATION_NAMES), n=1)
+            hint = (" (it halves the features; not read here)" if value == "glu" else
+                    f" (did you mean {close[0]!r}?)" if close else "")
+            raise ModelError(f"{label}: unknown activation {value!r}{hint}; Keras knows "
+                             + ", ".join(sorted(KERAS_ACTIVATION_NAMES)), column)
+        return value
+    if base == "rate":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise bad("a probability from 0 to 1")
         return value
     if base == "bool":
         if not isinstance(value, bool):

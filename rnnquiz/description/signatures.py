@@ -4,19 +4,32 @@ Data only: for each layer class, its parameters in positional order as ``(name, 
 default)``. ``REQUIRED`` marks a parameter without default. The kinds say what a value may be
 (checked in :mod:`rnnquiz.description.model`):
 
-``int`` positive integer; ``int0`` integer >= 0; ``int?`` positive integer or None; ``num``
-number; ``num?`` number or None; ``bool``; ``str``; ``str?`` string or None; ``shape`` a
-tuple or list of positive integers (None allowed where a size is left open); ``shape?`` the
-same or None; ``size1`` an integer or a 1-tuple (Conv1D); ``size2`` an integer or a 2-tuple
-(ConvLSTM2D); ``axis`` an integer or a tuple of integers; ``normshape`` a positive integer or
-a tuple of them (nn.LayerNorm); ``target`` a tuple of positive integers, one of which may be
--1 (Reshape); ``layer`` a nested layer constructor; ``any`` any literal,
-kept as given (initialisers, regularisers: they never change a count or a shape).
+``int`` positive integer; ``int0`` integer >= 0; ``index`` any integer (a position that may
+count from the end, checked against its size by the engine); ``int?`` positive integer or None;
+``act`` a Keras activation name (``KERAS_ACTIVATION_NAMES``), ``act?`` or None; ``num`` number;
+``rate`` a number from 0 to 1 (a dropout probability; Keras recurrent layers clamp theirs, so
+those stay ``num``); ``num?`` number or None; ``bool``; ``str``; ``str?`` string or None;
+``shape`` a tuple or list of positive integers (None allowed where a size is left open);
+``shape?`` the same or None; ``size1`` an integer or a 1-tuple (Conv1D); ``size2`` an integer
+or a 2-tuple (ConvLSTM2D); ``axis`` an integer or a tuple of integers; ``normshape`` a positive
+integer or a tuple of them (nn.LayerNorm); ``target`` a tuple of positive integers, one of
+which may be -1 (Reshape); ``layer`` a nested layer constructor; ``any`` any literal, kept as
+given (initialisers, regularisers: they never change a count or a shape).
 """
 
 from __future__ import annotations
 
 REQUIRED = object()
+
+# The activation names Keras 3 reads (keras.activations), all elementwise. 'glu' is left
+# out: it halves the last axis, which no layer here accounts for; an unknown name is refused
+# as Keras refuses it, instead of being counted and then failing the witness.
+KERAS_ACTIVATION_NAMES = frozenset((
+    "celu", "elu", "exponential", "gelu", "hard_shrink", "hard_sigmoid", "hard_silu",
+    "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish",
+    "relu", "relu6", "selu", "sigmoid", "silu", "soft_shrink", "softmax", "softplus",
+    "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh",
+    "tanh_shrink", "threshold"))
 
 _DROPOUTS = (("dropout", "num", 0.0), ("recurrent_dropout", "num", 0.0))
 _SEQUENCE = (("return_sequences", "bool", False), ("return_state", "bool", False),
@@ -45,25 +58,25 @@ KERAS = {
                         "embeddings_constraint"),
                   ("mask_zero", "bool", False), ("weights", "any", None),
                   ("lora_rank", "int?", None)),
-    "SimpleRNN": (("units", "int", REQUIRED), ("activation", "str?", "tanh"),
+    "SimpleRNN": (("units", "int", REQUIRED), ("activation", "act?", "tanh"),
                   ("use_bias", "bool", True),
                   *_any("kernel_initializer", "recurrent_initializer", "bias_initializer",
                         *_REGS),
                   *_DROPOUTS, *_SEQUENCE, ("seed", "any", None)),
-    "LSTM": (("units", "int", REQUIRED), ("activation", "str?", "tanh"),
-             ("recurrent_activation", "str?", "sigmoid"), ("use_bias", "bool", True),
+    "LSTM": (("units", "int", REQUIRED), ("activation", "act?", "tanh"),
+             ("recurrent_activation", "act?", "sigmoid"), ("use_bias", "bool", True),
              *_any("kernel_initializer", "recurrent_initializer", "bias_initializer"),
              ("unit_forget_bias", "bool", True), *_any(*_REGS), *_DROPOUTS,
              ("seed", "any", None), *_SEQUENCE, ("use_cudnn", "any", "auto")),
-    "GRU": (("units", "int", REQUIRED), ("activation", "str?", "tanh"),
-            ("recurrent_activation", "str?", "sigmoid"), ("use_bias", "bool", True),
+    "GRU": (("units", "int", REQUIRED), ("activation", "act?", "tanh"),
+            ("recurrent_activation", "act?", "sigmoid"), ("use_bias", "bool", True),
             *_any("kernel_initializer", "recurrent_initializer", "bias_initializer", *_REGS),
             *_DROPOUTS, ("seed", "any", None), *_SEQUENCE, ("reset_after", "bool", True),
             ("use_cudnn", "any", "auto")),
     "ConvLSTM2D": (("filters", "int", REQUIRED), ("kernel_size", "size2", REQUIRED),
                    ("strides", "size2", 1), ("padding", "str", "valid"),
                    ("data_format", "str?", None), ("dilation_rate", "size2", 1),
-                   ("activation", "str?", "tanh"), ("recurrent_activation", "str?", "sigmoid"),
+                   ("activation", "act?", "tanh"), ("recurrent_activation", "act?", "sigmoid"),
                    ("use_bias", "bool", True),
                    *_any("kernel_initializer", "recurrent_initializer", "bias_initializer"),
                    ("unit_forget_bias", "bool", True), *_any(*_REGS), *_DROPOUTS,
@@ -71,22 +84,22 @@ KERAS = {
     "Bidirectional": (("layer", "layer", REQUIRED), ("merge_mode", "str?", "concat"),
                       ("weights", "any", None), ("backward_layer", "any", None)),
     "TimeDistributed": (("layer", "layer", REQUIRED),),
-    "Dense": (("units", "int", REQUIRED), ("activation", "str?", None),
+    "Dense": (("units", "int", REQUIRED), ("activation", "act?", None),
               ("use_bias", "bool", True),
               *_any("kernel_initializer", "bias_initializer", "kernel_regularizer",
                     "bias_regularizer", "activity_regularizer", "kernel_constraint",
                     "bias_constraint"),
               ("lora_rank", "int?", None)),
-    "Dropout": (("rate", "num", REQUIRED), ("noise_shape", "any", None), ("seed", "any", None)),
-    "SpatialDropout1D": (("rate", "num", REQUIRED), ("seed", "any", None)),
-    "Activation": (("activation", "str", REQUIRED),),
+    "Dropout": (("rate", "rate", REQUIRED), ("noise_shape", "any", None), ("seed", "any", None)),
+    "SpatialDropout1D": (("rate", "rate", REQUIRED), ("seed", "any", None)),
+    "Activation": (("activation", "act", REQUIRED),),
     "RepeatVector": (("n", "int", REQUIRED),),
     "Flatten": (("data_format", "str?", None),),
     "Reshape": (("target_shape", "target", REQUIRED),),
     "Conv1D": (("filters", "int", REQUIRED), ("kernel_size", "size1", REQUIRED),
                ("strides", "size1", 1), ("padding", "str", "valid"),
                ("data_format", "str?", None), ("dilation_rate", "size1", 1),
-               ("groups", "int", 1), ("activation", "str?", None), ("use_bias", "bool", True),
+               ("groups", "int", 1), ("activation", "act?", None), ("use_bias", "bool", True),
                *_any("kernel_initializer", "bias_initializer", "kernel_regularizer",
                      "bias_regularizer", "activity_regularizer", "kernel_constraint",
                      "bias_constraint")),
@@ -119,12 +132,12 @@ KERAS_ALIASES = {
 }
 
 _TORCH_DEVICE = (("device", "any", None), ("dtype", "any", None))
-_TORCH_RECURRENT_TAIL = (("batch_first", "bool", False), ("dropout", "num", 0.0),
+_TORCH_RECURRENT_TAIL = (("batch_first", "bool", False), ("dropout", "rate", 0.0),
                          ("bidirectional", "bool", False))
 
 PYTORCH = {
     "Embedding": (("num_embeddings", "int", REQUIRED), ("embedding_dim", "int", REQUIRED),
-                  ("padding_idx", "int0?", None), ("max_norm", "num?", None),
+                  ("padding_idx", "index?", None), ("max_norm", "num?", None),
                   ("norm_type", "num", 2.0), ("scale_grad_by_freq", "bool", False),
                   ("sparse", "bool", False), ("_weight", "any", None), ("_freeze", "bool", False),
                   *_TORCH_DEVICE),
@@ -145,7 +158,7 @@ PYTORCH = {
                 ("bias", "bool", True), *_TORCH_DEVICE),
     "Linear": (("in_features", "int", REQUIRED), ("out_features", "int", REQUIRED),
                ("bias", "bool", True), *_TORCH_DEVICE),
-    "Dropout": (("p", "num", 0.5), ("inplace", "bool", False)),
+    "Dropout": (("p", "rate", 0.5), ("inplace", "bool", False)),
     "LayerNorm": (("normalized_shape", "normshape", REQUIRED), ("eps", "num", 1e-05),
                   ("elementwise_affine", "bool", True), ("bias", "bool", True),
                   *_TORCH_DEVICE),

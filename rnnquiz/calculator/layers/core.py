@@ -21,6 +21,10 @@ def embedding(layer, shape, ctx):
     V, d = (layer["input_dim"], layer["output_dim"]) if keras else (
         layer["num_embeddings"], layer["embedding_dim"])
     trainable = not layer["_freeze"] if not keras else True
+    pad = None if keras else layer["padding_idx"]
+    if pad is not None and not -V <= pad < V:
+        raise fail(layer, f"{label(layer)}: padding_idx must be within num_embeddings ({V}): "
+                          f"from {-V} to {V - 1}, got {pad}")
     name = "embeddings" if keras else "weight"
     tensor = ModelTensor(name, (V, d), "lookup table",
                          f"one {d}-number vector for each of the {V:,} tokens of the "
@@ -29,8 +33,9 @@ def embedding(layer, shape, ctx):
     lc = LayerCount("Embedding", (*shape, d), [tensor])
     lc.formula = f"{label(layer)}: {V}·{d}"
     lc.width_note = (f"{label(layer)} gives each token a {d}-number vector")
-    if not keras and layer["padding_idx"] is not None:
-        lc.notes.append(f"padding_idx={layer['padding_idx']}: that row stays zero and gets no "
+    if pad is not None:
+        row = f" (row {pad % V})" if pad < 0 else ""
+        lc.notes.append(f"padding_idx={pad}{row}: that row stays zero and gets no "
                         "gradient, but it is still a parameter")
     if keras and layer["mask_zero"]:
         lc.notes.append("mask_zero=True: index 0 is padding, masked downstream; the count is "

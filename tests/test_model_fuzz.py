@@ -1,0 +1,129 @@
+"""Whole models from an adversary's side: the faults a fuzzing pass found, each pinned.
+
+Huge sizes under --verify (the witness cannot hold them, even as placeholders), PyTorch's
+negative padding_idx, dropout probabilities outside [0, 1], unknown Keras activation names:
+each is a one-line error with exit 2 where the frameworks refuse it, and counted (and
+verified) where they accept it."""
+
+import subprocess
+import sys
+
+import pytest
+
+from rnnquiz.calculator.model import count_model
+from rnnquiz.description.model import parse_model
+from rnnquiz.description.signatures import KERAS_ACTIVATION_NAMES
+from rnnquiz.errors import ModelError
+from rnnquiz.verification import verify_model
+from rnnquiz.witness.layers.base import KERAS_ACTIVATIONS
+
+BIG = 10**22
+
+# Each line counts, but its witness would need an axis or a tensor NumPy cannot index (the
+# first five), or an index array of 10^11 steps (the last two): --verify refuses it cleanly.
+TOO_LARGE_TO_VERIFY = (
+    f"Input(shape=({BIG}, 3)) > LSTM(4)",
+    f"Input(shape=(5, {BIG})) > LSTM(4)",
+    f"Input(shape=(5, 3)) > Dense({BIG})",
+    f"Embedding({BIG}, 3, input_length=5) > LSTM(2)",
+    "Input(shape=(10, 99999999999)) > LSTM(99999999)",
+    "Input(shape=(99999999999, 3)) > Conv1D(4, 3) > MaxPooling1D(2) > LSTM(4)",
+    "Input(shape=(5, 3)) > Flatten() > RepeatVector(99999999999) > LSTM(3)",
+)
+
+
+@pytest.mark.parametrize("line", TOO_LARGE_TO_VERIFY)
+def test_verify_refuses_what_the_witness_cannot_hold(line):
+    count_model(line)  # the count itself stands
+    with pytest.raises(ModelError, match="too large for the NumPy witness"):
+        verify_model(line)
+
+
+def test_cli_verify_of_a_huge_model_is_one_line_exit_2():
+    for line in TOO_LARGE_TO_VERIFY[::3]:
+        for extra in ([], ["--json"], ["--explain"]):
+            result = subprocess.run([sys.executable, "-m", "rnnquiz", "count", line, "--verify",
+                                     *extra], capture_output=True, text=True, timeout=60)
+            assert result.returncode == 2, (line, extra, result.stderr)
+            assert result.stderr.count("\n") == 1, result.stderr
+            assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_large_but_holdable_models_still_verify_on_placeholders():
+    assert verify_model("Input(shape=(5, 3)) > Dense(100000000)").ok
+    assert verify_model("Embedding(1000000000, 2, input_length=4) > LSTM(3)").ok
+    # A long repeated sequence: too many values to run forward, still checked in shape.
+    assert verify_model("Input(shape=(5, 3)) > Flatten() > RepeatVector(2000000) > "
+                        "LSTM(3)").ok
+
+
+@pytest.mark.parametrize("pad, row", [(-1, 9), (-10, 0), (0, 0), (9, 9)])
+def test_torch_padding_idx_counts_from_the_end_as_pytorch_does(pad, row):
+    line = f"nn.Embedding(10, 3, padding_idx={pad})"
+    result = count_model(line)
+    assert result.total == 30
+    assert verify_model(line).ok
+    if pad < 0:
+        assert f"(row {row})" in " ".join(result.layers[0].notes)
+
+
+@pytest.mark.parametrize("pad", [10, -11, 1000])
+def test_torch_padding_idx_outside_the_table_is_refused_by_the_engine(pad):
+    with pytest.raises(ModelError, match=r"padding_idx must be within num_embeddings \(10\)"):
+        count_model(f"nn.Embedding(10, 3, padding_idx={pad})")
+
+
+@pytest.mark.parametrize("line", [
+    "Input(shape=(5, 3)) > Dropout(1.5)",
+    "Input(shape=(5, 3)) > Dropout(-0.1)",
+    "Input(shape=(5, 3)) > Dropout(1e999)",
+    "Input(shape=(5, 3)) > SpatialDropout1D(2)",
+    "nn.Dropout(1.5)",
+    "nn.LSTM(3, 4, num_layers=2, dropout=2)",
+    "nn.GRU(3, 4, dropout=-1)",
+])
+def test_dropout_probabilities_outside_0_1_are_refused(line):
+    with pytest.raises(ModelError, match="a probability from 0 to 1"):
+        parse_model(line)
+
+
+def test_dropout_probabilities_the_frameworks_accept():
+    for line in ("Input(shape=(5, 3)) > Dropout(0)", "Input(shape=(5, 3)) > Dropout(1)",
+                 "nn.Linear(3, 4) > nn.Dropout(0.5)", "nn.LSTM(3, 4, num_layers=2, dropout=0.5)",
+                 # Keras's recurrent layers clamp their dropout to [0, 1] instead of refusing
+                 "Input(shape=(5, 3)) > LSTM(3, dropout=2, recurrent_dropout=-1)"):
+        assert count_model(line).total >= 0
+
+
+@pytest.mark.parametrize("line, hint", [
+    ("Input(shape=(5, 3)) > LSTM(3, activation='nope')", "unknown activation 'nope'"),
+    ("Input(shape=(5, 3)) > Activation('Relu')", "did you mean 'relu'"),
+    ("Input(shape=(5, 3)) > GRU(3, recurrent_activation='sigmod')", "did you mean 'sigmoid'"),
+    ("Input(shape=(5, 3)) > Dense(4, activation='glu')", "halves the features"),
+])
+def test_unknown_keras_activations_are_refused_by_the_engine(line, hint):
+    with pytest.raises(ModelError, match=hint):
+        count_model(line)
+
+
+def test_every_activation_the_witness_runs_is_one_the_description_reads():
+    assert {k for k in KERAS_ACTIVATIONS if k} <= KERAS_ACTIVATION_NAMES
+    assert "glu" not in KERAS_ACTIVATION_NAMES
+
+
+def test_keras_reads_the_same_activation_names():
+    activations = pytest.importorskip("keras.activations")
+    for name in KERAS_ACTIVATION_NAMES:
+        assert callable(activations.get(name)), name
+    with pytest.raises(ValueError):
+        activations.get("nope")
+
+
+def test_pytorch_agrees_on_padding_idx_and_dropout():
+    nn = pytest.importorskip("torch.nn")
+    assert nn.Embedding(10, 3, padding_idx=-1).padding_idx == 9
+    for bad in (lambda: nn.Embedding(10, 3, padding_idx=10),
+                lambda: nn.Embedding(10, 3, padding_idx=-11),
+                lambda: nn.Dropout(1.5), lambda: nn.LSTM(3, 4, num_layers=2, dropout=2)):
+        with pytest.raises((ValueError, AssertionError)):  # nn.Embedding asserts its range
+            bad()
