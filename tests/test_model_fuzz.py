@@ -127,3 +127,43 @@ def test_pytorch_agrees_on_padding_idx_and_dropout():
                 lambda: nn.Dropout(1.5), lambda: nn.LSTM(3, 4, num_layers=2, dropout=2)):
         with pytest.raises((ValueError, AssertionError)):  # nn.Embedding asserts its range
             bad()
+
+
+# --- .keras files: the archive holds the weights too ----------------------------------------
+
+_CONFIG = ('{"class_name": "Sequential", "config": {"name": "s", "layers": ['
+           '{"class_name": "InputLayer", "config": {"batch_shape": [null, 10, 8]}},'
+           '{"class_name": "LSTM", "config": {"name": "lstm", "units": 64}},'
+           '{"class_name": "Dense", "config": {"name": "dense", "units": 1}}]}}')
+
+
+def _keras_archive(path, weights_bytes):
+    import os
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("metadata.json", '{"keras_version": "3.0.0"}')
+        z.writestr("config.json", _CONFIG)
+        z.writestr("model.weights.h5", os.urandom(weights_bytes))
+    return path
+
+
+def test_a_keras_file_whose_weights_are_megabytes_is_read(tmp_path):
+    """A real model's .keras file holds its weights: a 266,501-parameter model saved by Keras
+    is over 1 MiB. Only config.json's size matters."""
+    path = _keras_archive(tmp_path / "big.keras", 3 << 20)
+    assert count_model(path).total == 4 * (64 * 8 + 64 * 64 + 64) + 65
+    result = subprocess.run([sys.executable, "-m", "rnnquiz", "count", str(path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_broken_keras_files_are_one_line_errors(tmp_path):
+    empty = tmp_path / "empty.keras"
+    empty.write_bytes(b"")
+    fake = tmp_path / "fake.yaml"
+    fake.write_bytes(b"PK\x03\x04 not a zip")
+    for path in (empty, fake):
+        result = subprocess.run([sys.executable, "-m", "rnnquiz", "count", str(path)],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2 and "not a .keras archive" in result.stderr, result.stderr

@@ -34,8 +34,8 @@ MAX_BYTES = 1 << 20  # 1 MiB: a model file is a few kilobytes
 def load_model_file(path, framework: str | None = None):
     """The :class:`~rnnquiz.description.model.ModelSpec` a file describes."""
     path = os.fspath(path)
-    data = _read_regular(path, MAX_BYTES)
-    if path.endswith(".keras") or data[:2] == b"PK":
+    data = _read_regular(path, MAX_BYTES, archive=path.endswith(".keras"))
+    if data is None:  # a .keras (zip) archive: only its config.json is read, not its weights
         data = _config_from_keras_archive(path)
     try:
         text = data.decode("utf-8")
@@ -45,7 +45,10 @@ def load_model_file(path, framework: str | None = None):
     return model_from_data(content, framework, where=path)
 
 
-def _read_regular(path, limit):
+def _read_regular(path, limit, archive=False):
+    """The bytes of the regular file ``path`` (at most ``limit``), or None for a zip archive
+    (a ``.keras`` file: ``archive`` True, or content starting with the zip signature), whose
+    size says nothing about its config: the weights it also holds are any size."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as e:
@@ -58,12 +61,14 @@ def _read_regular(path, limit):
             chunk = os.read(fd, 65536)
             if not chunk:
                 break
+            if not chunks and (archive or chunk[:2] == b"PK"):
+                return None
             size += len(chunk)
             if size > limit:
                 raise ModelError(f"{path}: larger than {limit:,} bytes; a model file is a few "
                                  "kilobytes")
             chunks.append(chunk)
-        return b"".join(chunks)
+        return None if archive and not chunks else b"".join(chunks)
     finally:
         os.close(fd)
 
