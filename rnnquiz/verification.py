@@ -380,15 +380,16 @@ def _check_witness_capacity(engine):
     longer than ``MODEL_WITNESS_AXIS`` (``MODEL_WITNESS_STEPS`` for inputs and outputs, whose
     time axis the witness indexes) or a tensor of more than ``MODEL_WITNESS_VALUES`` values."""
     for layer in engine.layers:
+        where = f"layer {layer.name} ({layer.type})"
         for tensor in layer.tensors:
             if (max(tensor.shape, default=1) > MODEL_WITNESS_AXIS
                     or _size(tensor.shape) > MODEL_WITNESS_VALUES):
-                raise ModelError(f"--verify: {layer.name}'s tensor {tensor.name} "
+                raise ModelError(f"--verify: {where}: tensor {tensor.name} "
                                  f"{tuple(tensor.shape)} is too large for the NumPy witness "
                                  f"(at most {MODEL_WITNESS_AXIS:,} along an axis and "
                                  f"{MODEL_WITNESS_VALUES:,} values); the count stands unchecked")
         for shape in _layer_shapes(layer):
             if max((s for s in shape if s is not None), default=1) > MODEL_WITNESS_STEPS:
-                raise ModelError(f"--verify: {layer.name} works on {shape}, too large for the "
+                raise ModelError(f"--verify: {where} works on {shape}, too large for the "
                                  f"NumPy witness (at most {MODEL_WITNESS_STEPS:,} along an "
                                  "axis); the count stands unchecked")

@@ -167,3 +167,44 @@ def test_broken_keras_files_are_one_line_errors(tmp_path):
         result = subprocess.run([sys.executable, "-m", "rnnquiz", "count", str(path)],
                                 capture_output=True, text=True, timeout=60)
         assert result.returncode == 2 and "not a .keras archive" in result.stderr, result.stderr
+
+
+# --- Masking: common in real Keras sequence models, was an unknown layer --------------------
+
+def test_masking_counts_nothing_and_keeps_the_shape():
+    result = count_model("Input(shape=(10, 4)) > Masking(mask_value=0.0) > LSTM(8) > Dense(1)")
+    assert [layer.name for layer in result.layers] == ["masking", "lstm", "dense"]
+    assert result.layers[0].parameters == 0 and result.layers[0].output_shape == (None, 10, 4)
+    assert result.total == 4 * (8 * 4 + 8 * 8 + 8) + 9
+    assert verify_model("Input(shape=(10, 4)) > Masking() > GRU(3) > Dense(1)").ok
+
+
+def test_witness_masking_skips_the_masked_steps():
+    """Steps whose features all equal mask_value are skipped: the LSTM's output for a sequence
+    padded with them is its output for the unpadded sequence."""
+    import numpy as np
+
+    from rnnquiz.witness.models import build_model
+
+    line = "Input(shape=(6, 3)) > Masking(mask_value=-1.0) > LSTM(4)"
+    model = build_model(parse_model(line), T=6, batch=2, rng=np.random.default_rng(1))
+    x = np.random.default_rng(2).normal(size=(2, 6, 3))
+    padded = x.copy()
+    padded[:, 4:, :] = -1.0
+    short = build_model(parse_model(line.replace("(6, 3)", "(4, 3)")), T=4, batch=2,
+                        rng=np.random.default_rng(1))
+    for name, array in model.layers[1]._params.items():  # the same LSTM weights
+        short.layers[1]._params[name][...] = array
+    assert np.allclose(model.forward(padded), short.forward(x[:, :4, :]))
+    assert not np.allclose(model.forward(padded), model.forward(x))
+
+
+def test_keras_counts_masking_models_as_we_do():
+    keras = pytest.importorskip("keras")
+    layers = keras.layers
+    model = keras.Sequential([keras.Input((10, 4)), layers.Masking(0.0), layers.LSTM(8),
+                              layers.Dense(1)])
+    ours = count_model("Input(shape=(10, 4)) > Masking(0.0) > LSTM(8) > Dense(1)")
+    assert ours.total == model.count_params()
+    assert [layer.output_shape for layer in ours.layers] == [
+        tuple(layer.output.shape) for layer in model.layers]

@@ -26,7 +26,7 @@ KERAS_NAMES = {
     "GlobalAveragePooling1D": "global_average_pooling1d",
     "BatchNormalization": "batch_normalization", "LayerNormalization": "layer_normalization",
     "ConvLSTM2D": "conv_lstm2d", "Bidirectional": "bidirectional",
-    "TimeDistributed": "time_distributed",
+    "TimeDistributed": "time_distributed", "Masking": "masking",
 }
 SEQUENCE_MODULES = ("RNN", "LSTM", "GRU")
 MAX_STACKED = 10_000  # layers in all, num_layers counted: every one's tensors are listed

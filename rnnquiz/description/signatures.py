@@ -92,6 +92,7 @@ KERAS = {
               ("lora_rank", "int?", None)),
     "Dropout": (("rate", "rate", REQUIRED), ("noise_shape", "any", None), ("seed", "any", None)),
     "SpatialDropout1D": (("rate", "rate", REQUIRED), ("seed", "any", None)),
+    "Masking": (("mask_value", "num", 0.0),),
     "Activation": (("activation", "act", REQUIRED),),
     "RepeatVector": (("n", "int", REQUIRED),),
     "Flatten": (("data_format", "str?", None),),

@@ -18,7 +18,8 @@ _PASS = "core.passthrough"
 
 KERAS = {
     "Embedding": "core.embedding", "Dense": "core.dense", "Dropout": _PASS,
-    "SpatialDropout1D": _PASS, "Activation": _PASS, "RepeatVector": "core.repeat_vector",
+    "SpatialDropout1D": _PASS, "Masking": _PASS, "Activation": _PASS,
+    "RepeatVector": "core.repeat_vector",
     "Flatten": "core.flatten", "Reshape": "core.reshape",
     "SimpleRNN": "recurrent.keras_rnn", "LSTM": "recurrent.keras_rnn",
     "GRU": "recurrent.keras_rnn", "Bidirectional": "recurrent.bidirectional",

@@ -91,13 +91,17 @@ def time_distributed(layer, shape, ctx, handler):
 
 
 def passthrough(layer, shape, ctx):
-    """Dropout, SpatialDropout1D, Activation, nn.ReLU...: no parameters, shape unchanged."""
+    """Dropout, SpatialDropout1D, Masking, Activation, nn.ReLU...: no parameters, shape
+    unchanged."""
     if layer.kind == "SpatialDropout1D" and len(shape) != 3:
         raise fail(layer, f"SpatialDropout1D needs (batch, T, channels) but receives "
                           f"{shape_text(shape)}")
     lc = LayerCount(layer.kind, shape)
     lc.formula = f"{label(layer)}: no weights, 0"
     lc.width_note = ctx.previous.width_note if ctx.previous else None
+    if layer.kind == "Masking":
+        lc.notes.append(f"Masking: the steps whose features all equal {layer['mask_value']!r} "
+                        "are skipped by the layers after it; the count is unchanged")
     return lc
 
 

@@ -25,6 +25,7 @@ from rnnquiz.witness.layers.core import (
     Flatten,
     Identity,
     Linear,
+    Masking,
     RepeatVector,
     Reshape,
     TimeDistributed,
@@ -45,7 +46,7 @@ from rnnquiz.witness.layers.recurrent import (
 KERAS = {
     "Embedding": Embedding, "SimpleRNN": KerasRecurrent, "LSTM": KerasRecurrent,
     "GRU": KerasRecurrent, "Dense": Dense, "Dropout": Identity, "SpatialDropout1D": Identity,
-    "Activation": Activation, "RepeatVector": RepeatVector, "Flatten": Flatten,
+    "Masking": Masking, "Activation": Activation, "RepeatVector": RepeatVector, "Flatten": Flatten,
     "Reshape": Reshape, "Conv1D": Conv1D, "MaxPooling1D": KerasPooling,
     "AveragePooling1D": KerasPooling, "GlobalMaxPooling1D": GlobalPooling,
     "GlobalAveragePooling1D": GlobalPooling, "BatchNormalization": BatchNormalization,

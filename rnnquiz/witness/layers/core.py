@@ -138,6 +138,19 @@ class Identity(WitnessLayer):
         return x
 
 
+class Masking(WitnessLayer):
+    """keras.layers.Masking(mask_value): (B, T, F) -> (B, T, F), no parameters. A step whose
+    F features all equal ``mask_value`` is masked for the layers after it (``mask_out``, (B, T))
+    and its features are zeroed, as Keras's Masking.call does."""
+
+    MASK = "use"
+
+    def call(self, x):
+        keep = np.any(x != self.spec["mask_value"], axis=-1)
+        self.mask_out = keep
+        return x * keep[..., None].astype(x.dtype)
+
+
 class Activation(WitnessLayer):
     """keras.layers.Activation(name) and PyTorch's activation modules: no parameters,
     elementwise (softmax along its axis); the shape is unchanged."""
