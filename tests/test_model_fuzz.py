@@ -5,6 +5,7 @@ negative padding_idx, dropout probabilities outside [0, 1], unknown Keras activa
 each is a one-line error with exit 2 where the frameworks refuse it, and counted (and
 verified) where they accept it."""
 
+import re
 import subprocess
 import sys
 
@@ -208,3 +209,24 @@ def test_keras_counts_masking_models_as_we_do():
     assert ours.total == model.count_params()
     assert [layer.output_shape for layer in ours.layers] == [
         tuple(layer.output.shape) for layer in model.layers]
+
+
+# --- normalisation over the same axis twice: Keras builds it, then refuses to run it -------
+
+@pytest.mark.parametrize("line, words", [
+    ("Input(shape=(5, 3)) > LayerNormalization(axis=(1, 1))", "names axis 1 twice"),
+    ("Input(shape=(5, 3)) > LayerNormalization(axis=(2, -1))", "(axis 2 and axis -1)"),
+    ("Input(shape=(5, 3)) > BatchNormalization(axis=(-1, 2))", "(axis -1 and axis 2)"),
+])
+def test_normalising_one_axis_twice_is_refused(line, words):
+    with pytest.raises(ModelError, match=re.escape(words)):
+        count_model(line)
+
+
+def test_keras_refuses_to_run_layer_normalization_over_one_axis_twice():
+    keras = pytest.importorskip("keras")
+    import numpy as np
+
+    model = keras.Sequential([keras.Input((5, 3)), keras.layers.LayerNormalization(axis=(2, -1))])
+    with pytest.raises(ValueError, match="duplicate"):
+        model(np.ones((2, 5, 3), dtype="float32"))

@@ -21,11 +21,17 @@ def _axes(layer, shape):
     axis = layer["axis"]
     axes = axis if isinstance(axis, tuple) else (axis,)
     rank = len(shape)
-    sizes = []
+    sizes, seen = [], {}
     for a in axes:
         if not -rank <= a < rank or a % rank == 0:
             raise fail(layer, f"{label(layer)}: axis {a} is not a feature axis of "
                               f"{shape_text(shape)}")
+        if a % rank in seen:  # Keras builds it, then refuses to run it
+            twice = (f"names axis {a} twice" if seen[a % rank] == a else
+                     f"names one axis of {shape_text(shape)} twice (axis {seen[a % rank]} "
+                     f"and axis {a})")
+            raise fail(layer, f"{label(layer)} {twice}; name each axis once")
+        seen[a % rank] = a
         d = shape[a]
         if not is_int(d):
             raise fail(layer, f"{label(layer)} normalises axis {a}, whose size is open in "
