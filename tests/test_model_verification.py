@@ -251,3 +251,13 @@ def test_batchnorm1d_without_affine_has_no_bias_to_add():
             "nn.LSTMCell(4, 3)")
     result = count_model(line)
     assert result.with_bias == 270 and verify_model(result.spec).ok
+
+
+def test_a_masked_average_always_has_a_real_token_in_the_example_input():
+    # Found by hypothesis: Embedding(11, 4, mask_zero=True) > GlobalAveragePooling1D() at T = 2
+    # drew a row of padding only, whose masked mean is 0/0 (in Keras too): not a fault.
+    from rnnquiz.description.model import parse_model
+    from rnnquiz.verification import verify_model
+
+    spec = parse_model("Embedding(11, 4, mask_zero=True) > GlobalAveragePooling1D()")
+    assert all(verify_model(spec, T=T, seed=seed).ok for T in (1, 2) for seed in range(40))

@@ -82,7 +82,15 @@ class WitnessModel:
         if batch is not None:
             shape[self.batch_axis] = batch
         if self.index_range is not None:
-            return rng.integers(*self.index_range, size=shape)
+            ids = rng.integers(*self.index_range, size=shape)
+            low, high = self.index_range
+            if low == 0 and high > 1 and len(shape) == 2:
+                # Every sequence keeps one real token: with mask_zero a row of padding only
+                # has nothing to average (Keras's masked mean is 0/0 there, as ours).
+                first = [slice(None)] * 2
+                first[1 - self.batch_axis] = 0
+                ids[tuple(first)] = rng.integers(1, high, size=shape[self.batch_axis])
+            return ids
         dtype = self.layers[0].maker.dtype
         return rng.standard_normal(shape).astype(dtype, copy=False)
 
