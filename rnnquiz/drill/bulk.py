@@ -25,8 +25,14 @@ def _cores() -> int:
 
 
 def _quiet():
-    """A worker leaves Ctrl-C to the parent, which stops the pool (no worker tracebacks)."""
+    """A worker leaves Ctrl-C to the parent, which stops the pool (no worker tracebacks), and
+    dies quietly on the SIGTERM the pool sends it at its end: the handler the CLI installs
+    (SIGTERM and SIGHUP raise Terminated, for the parent's cleanup) is not inherited."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) not in (signal.SIG_DFL, signal.SIG_IGN):
+            signal.signal(number, signal.SIG_DFL)
 
 
 def _make(pick):
