@@ -395,3 +395,18 @@ def test_pandoc_turns_each_figure_reference_into_an_image_of_the_file(tmp_path):
     sources = re.findall(r'<img src="([^"]+)"', html_out.read_text(encoding="utf-8"))
     assert len(sources) == 3
     assert all((tmp_path / s).is_file() and s.startswith("fig-") for s in sources)
+
+
+def test_the_figure_files_line_names_five_and_counts_the_rest(tmp_path):
+    from click.testing import CliRunner
+
+    from rnnquiz.cli import cli
+
+    out = tmp_path / "p.json"
+    run = CliRunner().invoke(cli, ["export", "--format", "json", "--skill", "figures",
+                                   "--count", "8", "--seed", "1", "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    line = next(x for x in run.output.splitlines() if "figure(s) beside" in x)
+    written = sorted(x.name for x in tmp_path.glob("fig-*.svg"))
+    assert line == (f"wrote {len(written)} figure(s) beside {out}: "
+                    + ", ".join(written[:5]) + f" and {len(written) - 5} more")

@@ -37,8 +37,10 @@ def _write_beside(output, figures):
             write_atomically(os.path.join(folder, name), svg)
     except OSError as e:
         raise click.ClickException(f"cannot write {name}: {e.strerror or e}") from None
+    names = sorted(figures)
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""  # one readable line
     click.echo(f"wrote {len(figures)} figure(s) beside {output}: "
-               + ", ".join(sorted(figures)), err=True)
+               + ", ".join(names[:5]) + more, err=True)
 
 
 @click.command()
