@@ -181,7 +181,7 @@ def test_anki_without_genanki_writes_tsv_with_a_hint(monkeypatch, expected_ids):
                          "#guid column:4"]
     rows = [line.split("\t") for line in lines[5:]]
     assert [r[3] for r in rows] == expected_ids and all(len(r) == 4 for r in rows)
-    assert 'pip install "rnnquiz[anki]"' in result.stderr
+    assert 'pip install ".[anki]" in the rnnquiz checkout' in result.stderr
 
 
 def test_the_same_seed_gives_the_same_problems_as_practice(tmp_path):

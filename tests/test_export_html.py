@@ -109,3 +109,18 @@ def test_chromium_prints_it_with_the_answer_key_on_its_own_pages(tmp_path):
     answers = "".join(pages[key:])
     assert "Answer:" not in answers
     assert Path(pdf).stat().st_size > 10_000
+
+
+def test_titles_stay_out_of_the_questions_and_name_the_key_entries():
+    import html as html_lib
+
+    from rnnquiz.drill.problems import generate
+    from rnnquiz.drill.templates import shipped_templates
+    from rnnquiz.export.html import to_html
+
+    problems = [generate(t, s) for t, s in plan(shipped_templates(), 30, 3)]
+    page = to_html(problems, {"seed": 3, "generator": "test"})
+    questions, key = page.split('id="a1"', 1)
+    headings = re.findall(r"<h2>(.*?) <span", questions)
+    assert headings == [f"Question {k}" for k in range(1, len(problems) + 1)]
+    assert all(html_lib.escape(p.title) in key for p in problems)

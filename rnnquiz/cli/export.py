@@ -121,7 +121,8 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
             import genanki  # noqa: F401 - only asking whether it is there
         except ImportError:
             click.echo('note: genanki is not installed, so this is Anki\'s tab-separated '
-                       'import format; pip install "rnnquiz[anki]" for an .apkg', err=True)
+                       'import format; pip install ".[anki]" in the rnnquiz checkout for an '
+                       '.apkg', err=True)
             if figures:
                 click.echo(f"note: the text import holds no figures: {len(figures)} figure "
                            "problem(s) asked in their text-only wording or left out", err=True)

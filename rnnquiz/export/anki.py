@@ -20,7 +20,7 @@ FIELDS = ("Question", "Answer", "Solution", "VariantId", "Skill")
 
 
 class AnkiUnavailable(ImportError):
-    """genanki is not installed (``pip install "rnnquiz[anki]"``)."""
+    """genanki is not installed (``pip install ".[anki]"`` in the rnnquiz checkout)."""
 
 
 def _html(text: str) -> str:

@@ -71,7 +71,9 @@ def inline_svg(svg: str, prefix: str) -> str:
 
 def _question(k: int, p) -> list:
     out = [f'<li class="question" id="q{k}">',
-           f'<h2>{_text(p.title)} <span class="skill">({_text(p.skill)}, difficulty '
+           # No template title above the question: a title can give the answer away (as in
+           # the Markdown worksheet); the key names each problem by its title.
+           f'<h2>Question {k} <span class="skill">({_text(p.skill)}, difficulty '
            f'{_text(p.difficulty)})</span></h2>',
            f'<p class="text">{_text(p.question)}</p>']
     figure = getattr(p, "figure", None)
@@ -88,7 +90,8 @@ def _question(k: int, p) -> list:
 
 def _answer(k: int, p) -> list:
     return [f'<li class="answer" id="a{k}">',
-            f"<p><strong>{_text(p.answer_text)}</strong> <code>{_text(p.variant_id)}</code></p>",
+            f"<p><strong>{_text(p.answer_text)}</strong> <code>{_text(p.variant_id)}</code> "
+            f"{_text(p.title)}</p>",
             f"<pre>{_text(p.solution)}</pre>",
             "</li>"]
 
