@@ -166,7 +166,13 @@ def _check_param(name, spec, where, errors):
             errors.append(f"{where}: expected [low, high] of {expected}, got {_got(spec)}")
         elif spec[0] > spec[1]:
             errors.append(f"{where}: expected [low, high] with low <= high, got {spec}")
-    elif isinstance(spec, dict):
+    else:
+        _check_one_or_choices(spec, where, ok, expected, errors)
+
+
+def _check_one_or_choices(spec, where, ok, expected, errors):
+    """A parameter given as one value or as {choices: [...]}, each value checked by ``ok``."""
+    if isinstance(spec, dict):
         choices = spec.get("choices")
         if set(spec) != {"choices"} or not isinstance(choices, list) or not choices:
             errors.append(f"{where}: expected {{choices: [...]}} with a non-empty list")
@@ -199,19 +205,8 @@ def _check_model_param(name, spec, where, errors):
                           f"{MODEL_BOUND:,}, got {_got(spec)}")
         elif spec[0] > spec[1]:
             errors.append(f"{where}: expected [low, high] with low <= high, got {spec}")
-    elif isinstance(spec, dict):
-        choices = spec.get("choices")
-        if set(spec) != {"choices"} or not isinstance(choices, list) or not choices:
-            errors.append(f"{where}: expected {{choices: [...]}} with a non-empty list")
-        elif len(choices) > MAX_CHOICES:
-            errors.append(f"{where}.choices: at most {MAX_CHOICES} choices, got {len(choices)}")
-        else:
-            for k, v in enumerate(choices):
-                if not _model_value(v):
-                    errors.append(f"{where}.choices[{k}]: expected {expected}, got {_got(v)}")
-    elif not _model_value(spec):
-        errors.append(f"{where}: expected {expected}, [low, high] or {{choices: [...]}}, "
-                      f"got {_got(spec)}")
+    else:
+        _check_one_or_choices(spec, where, _model_value, expected, errors)
 
 
 def _check_model_ask(ask, quantity, where, errors):
