@@ -1,8 +1,18 @@
-"""Shared strategies for the tests."""
+"""Shared set-up and strategies for the tests."""
 
-from hypothesis import strategies as st
+import sys
 
-from rnnquiz.description.network import Network
+from rnnquiz.__main__ import limit_blas_threads
+
+# One BLAS thread, as the CLI runs (before numpy loads): the tests' matrices are small, and
+# with a pytest-xdist worker per core a thread per core each only makes them wait for each other.
+limit_blas_threads()
+if "numpy" in sys.modules:  # a plugin loaded it first: the setting came too late
+    sys.stderr.write("tests/conftest.py: numpy was loaded before its BLAS threads were set\n")
+
+from hypothesis import strategies as st  # noqa: E402
+
+from rnnquiz.description.network import Network  # noqa: E402
 
 
 @st.composite

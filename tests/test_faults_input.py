@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 
+import forked_cli
 import numpy as np
 import pytest
 import yaml
@@ -43,10 +44,9 @@ ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
 def capped(*args, timeout=30, cwd=None):
-    """``python -m rnnquiz ARGS`` with at most MEMORY of address space and ``timeout`` seconds."""
-    return subprocess.run([sys.executable, "-m", "rnnquiz", *map(str, args)], env=ENV, cwd=cwd,
-                          capture_output=True, text=True, timeout=timeout, preexec_fn=_limit,
-                          stdin=subprocess.DEVNULL)
+    """``python -m rnnquiz ARGS`` in a process of its own, with at most MEMORY of address space
+    and ``timeout`` seconds (forked from one that has loaded Python, numpy and click)."""
+    return forked_cli.run(args, env=ENV, cwd=cwd, memory=MEMORY, timeout=timeout)
 
 
 def python_capped(code, timeout=60):

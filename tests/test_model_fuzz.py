@@ -5,10 +5,12 @@ negative padding_idx, dropout probabilities outside [0, 1], unknown Keras activa
 each is a one-line error with exit 2 where the frameworks refuse it, and counted (and
 verified) where they accept it."""
 
+import os
 import re
 import subprocess
 import sys
 
+import forked_cli
 import pytest
 
 from rnnquiz.calculator.model import count_model
@@ -43,8 +45,8 @@ def test_verify_refuses_what_the_witness_cannot_hold(line):
 def test_cli_verify_of_a_huge_model_is_one_line_exit_2():
     for line in TOO_LARGE_TO_VERIFY[::3]:
         for extra in ([], ["--json"], ["--explain"]):
-            result = subprocess.run([sys.executable, "-m", "rnnquiz", "count", line, "--verify",
-                                     *extra], capture_output=True, text=True, timeout=60)
+            result = forked_cli.run(["count", line, "--verify", *extra], env=os.environ,
+                                    timeout=60)
             assert result.returncode == 2, (line, extra, result.stderr)
             assert result.stderr.count("\n") == 1, result.stderr
             assert "internal error" not in result.stderr and "Traceback" not in result.stderr

@@ -4,6 +4,7 @@ import pytest
 
 from rnnquiz.drill.grading import grade
 from rnnquiz.drill.problems import Problem, generate, parse_variant
+from rnnquiz.drill.soundness import audit
 from rnnquiz.drill.templates import Template, shipped_templates
 
 TEMPLATES = {t.id: t for t in shipped_templates()}
@@ -30,9 +31,12 @@ def test_enough_shipped_templates_covering_every_topic():
 
 @pytest.mark.parametrize("template_id", sorted(TEMPLATES))
 def test_every_shipped_template_makes_checked_problems_for_50_seeds(template_id):
+    """What `rnnquiz validate` does for the shipped templates (its default 50 seeds, each
+    answer checked against the NumPy model and each problem audited), and more."""
     template = TEMPLATES[template_id]
     for seed in range(50):
         problem = generate(template, seed)
+        assert audit(problem) == [], problem.variant_id
         assert problem.variant_id == f"{template_id}@{seed}"
         assert "{" not in problem.question and problem.solution
         values = [w.value for w in problem.wrong_answers]

@@ -13,6 +13,7 @@ or exhaust memory. Every error names the file and the field::
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from pathlib import Path
@@ -456,10 +457,18 @@ def load_templates(paths) -> tuple:
 
 
 def shipped_templates() -> list:
-    """The templates that come with rnnquiz (raises TemplateError if any is invalid)."""
+    """The templates that come with rnnquiz (raises TemplateError if any is invalid).
+
+    The package's files do not change while it runs, so they are read once per process; each
+    call returns a new list of the same (never modified) Template objects."""
+    return list(_shipped())
+
+
+@functools.cache
+def _shipped() -> tuple:
     from rnnquiz.resources import problems_dir
 
     templates, errors = load_templates([problems_dir()])
     if errors:
         raise TemplateError(errors)
-    return templates
+    return tuple(templates)

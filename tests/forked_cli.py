@@ -1,0 +1,138 @@
+"""Run ``rnnquiz ARGS`` in a new process each time without paying for Python's, numpy's and
+click's start-up each time (about 150 ms of CPU a command line).
+
+A small server process loads what every command loads, then forks a child per command line:
+the child sets the working folder, the environment, the address-space cap and the standard
+streams, runs ``rnnquiz.__main__.main(ARGS)`` as ``python -m rnnquiz ARGS`` would, and exits
+with its status. Each command line still runs in a process of its own, so a memory cap, a hang
+(killed at the timeout) or a crash is that process's alone, and nothing one command leaves in
+memory reaches the next. What this does not test is Python's start-up itself: the tests of the
+entry point and of what it imports start real processes (tests/test_cli.py, test_speed.py).
+
+Used as ``run(args, env=..., cwd=..., memory=..., timeout=...)``, which returns a
+``subprocess.CompletedProcess`` with text output, or raises ``subprocess.TimeoutExpired``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+_server = None
+
+
+def run(args, *, env, cwd=None, memory=None, timeout=30, stdin=None):
+    """``python -m rnnquiz ARGS`` in a forked process; ``stdin`` is a path (default: /dev/null)."""
+    global _server
+    if _server is None or _server.poll() is not None:
+        _server = subprocess.Popen([sys.executable, __file__], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, text=True, env=env)
+        atexit.register(_stop, _server)
+    with tempfile.TemporaryDirectory() as folder:
+        out, err = os.path.join(folder, "out"), os.path.join(folder, "err")
+        request = {"args": [str(a) for a in args], "env": dict(env), "memory": memory,
+                   "cwd": str(cwd) if cwd is not None else os.getcwd(), "timeout": timeout,
+                   "stdin": str(stdin) if stdin is not None else os.devnull,
+                   "out": out, "err": err}
+        _server.stdin.write(json.dumps(request) + "\n")
+        _server.stdin.flush()
+        reply = json.loads(_server.stdout.readline())
+        stdout, stderr = _read(out), _read(err)
+    command = [sys.executable, "-m", "rnnquiz", *map(str, args)]
+    if reply["status"] is None:
+        raise subprocess.TimeoutExpired(command, timeout, stdout, stderr)
+    return subprocess.CompletedProcess(command, reply["status"], stdout, stderr)
+
+
+def _read(path) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:  # killed before it got that far
+        return ""
+
+
+def _stop(server):
+    if server.poll() is None:
+        server.stdin.close()
+        server.wait(timeout=10)
+
+
+def _child(request):
+    """In the forked child: become ``python -m rnnquiz ARGS`` and never return."""
+    import resource
+
+    try:
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        if request["memory"]:
+            resource.setrlimit(resource.RLIMIT_AS, (request["memory"], request["memory"]))
+        for fd, path, flags in ((1, request["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+                                (2, request["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+                                (0, request["stdin"], os.O_RDONLY)):  # a FIFO's may wait
+            new = os.open(path, flags, 0o600)
+            os.dup2(new, fd)
+            os.close(new)
+        sys.argv = [sys.argv[0], *request["args"]]
+        from rnnquiz.__main__ import main
+
+        status = main(request["args"])
+    except SystemExit as e:
+        status = e.code if isinstance(e.code, int) else 1
+    except BaseException:  # as an uncaught exception ends a real process
+        import traceback
+
+        traceback.print_exc()
+        status = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(status if isinstance(status, int) else 1)
+
+
+def _wait(pid, timeout):
+    """The child's status as subprocess reports it, or None after killing it at ``timeout``."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    delay = 0.0005
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            return None
+        time.sleep(delay)
+        delay = min(delay * 2, 0.02)
+
+
+def _serve():
+    # What every command loads before it reads its arguments; the rest loads in the child.
+    import click  # noqa: F401
+    import numpy  # noqa: F401
+    import yaml  # noqa: F401
+
+    import rnnquiz.__main__  # noqa: F401
+    import rnnquiz.cli  # noqa: F401
+
+    for line in sys.stdin:
+        request = json.loads(line)
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            _child(request)
+        status = _wait(pid, request["timeout"])
+        sys.stdout.write(json.dumps({"status": status}) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    _serve()
