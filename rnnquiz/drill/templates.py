@@ -405,11 +405,33 @@ def check_template(data, where: str) -> list:
     return errors
 
 
+# (label, text) -> (templates, errors) of files already read in this process: a file read again
+# with the same text gives the same answer without parsing it again (the CLI reads the shipped
+# templates once per run; the tests and a long session read them hundreds of times).
+_PARSED: dict = {}
+_PARSED_FILES = 64
+
+
 def load_file(path) -> tuple:
     """(templates, errors) of one YAML file; the errors name the file and the field."""
     label = str(path)
     try:
-        data = load_yaml(read_text(path, MAX_FILE_BYTES), label)
+        text = read_text(path, MAX_FILE_BYTES)
+    except DataFileError as e:
+        return [], [str(e)]
+    key = (label, text)
+    if key not in _PARSED:
+        if len(_PARSED) >= _PARSED_FILES:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[key] = _parse(text, label)
+    templates, errors = _PARSED[key]
+    return list(templates), list(errors)
+
+
+def _parse(text, label) -> tuple:
+    """(templates, errors) of one file's text."""
+    try:
+        data = load_yaml(text, label)
     except DataFileError as e:
         return [], [str(e)]
     if not isinstance(data, dict) or not isinstance(data.get("templates"), list):
