@@ -90,6 +90,24 @@ def test_blas_threads_default_to_one_unless_the_user_chose():
     assert env == {**{name: "1" for name in BLAS_THREAD_VARIABLES}, "OMP_NUM_THREADS": "3"}
 
 
+def test_the_cli_sets_one_blas_thread_before_numpy_loads_unless_the_user_chose():
+    import os
+    import subprocess
+    import sys
+
+    code = ("import os, sys; from rnnquiz.__main__ import main; "
+            "main(['count', '--m', '3', '--n', '4', '--verify']); "
+            "print(os.environ.get('OPENBLAS_NUM_THREADS'), os.environ.get('OMP_NUM_THREADS'))")
+    env = {k: v for k, v in os.environ.items() if k not in BLAS_THREAD_VARIABLES}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    assert out.splitlines()[-1] == "1 1"
+    env["OMP_NUM_THREADS"] = "2"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    assert out.splitlines()[-1] == "1 2"
+
+
 def test_a_broken_engine_value_is_still_caught(monkeypatch):
     """Remembering counts must not skip the NumPy check: a wrong total fails the problem."""
     real = rules._count
