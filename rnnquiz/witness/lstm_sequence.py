@@ -12,9 +12,10 @@ for an LSTM without projection and the tests compare the two), arranged for spee
   all four gates; the forward pass keeps the gates in the order i, f, o, g so that the three
   sigmoids are one contiguous block;
 - every per-step buffer is preallocated and written with ``out=``;
-- the input projection of all T steps is one product, and so are the recurrent and input weight
-  gradients after the loop, from the (4n, T·batch) gradient of the gates (canonical order i, f,
-  g, o) that the loop fills column block by column block.
+- a step's input and recurrent projections and its bias are one product, ``[W_hh | W_ih | b]
+  @ [h; x_t; 1]``, and after the loop every weight and bias gradient is one product too, of the
+  (4n, T·batch) gradient of the gates (canonical order i, f, g, o), filled a column block per
+  step, by the rows [h_(t-1), x_t, 1].
 
 Shapes: T steps, B the batch, ins the input width, n the hidden size.
 """
@@ -29,20 +30,21 @@ import numpy as np
 
 
 class LstmTape(Sequence):
-    """What the forward pass keeps for BPTT: the whole-sequence arrays, all transposed.
+    """What the forward pass keeps for BPTT: the whole-sequence arrays.
 
     As a sequence it is the list of per-step caches ``cells.lstm_step`` returns, each
     (h_prev, c_prev, i, f, g, o, tc, m) of (B, n) views, built on demand.
     """
 
-    def __init__(self, xs, hs_rows, H, C, Z, TC, w_rec_t):
-        self.xs = xs            # (T, B, ins) the inputs
-        self.hs_rows = hs_rows  # (T+1, B, n): h_0 .. h_T, batch-major
-        self.H = H              # (T+1, n, B): h_0 .. h_T
-        self.C = C              # (T+1, n, B): c_0 .. c_T
-        self.Z = Z              # (T, 4n, B): gates i, f, o, g after their activations
-        self.TC = TC            # (T, n, B): tanh(c_t)
-        self.w_rec_t = w_rec_t  # (n, 4n): the recurrent matrix transposed, canonical order
+    def __init__(self, xs, rows, HX, C, Z, TC, w_in, w_rec):
+        self.xs = xs      # (T, B, ins) the inputs
+        self.rows = rows  # (T+1, B, n+ins+1): row t = [h_(t-1), x_t, 1], batch-major
+        self.HX = HX      # (T+1, n+ins+1, B): the same, transposed
+        self.C = C        # (T+1, n, B): c_0 .. c_T
+        self.Z = Z        # (T, 4n, B): gates i, f, o, g after their activations
+        self.TC = TC      # (T, n, B): tanh(c_t)
+        self.w_in = w_in    # (4n, ins) canonical order (i, f, g, o)
+        self.w_rec = w_rec  # (4n, n)
 
     def __len__(self):
         return self.Z.shape[0]
@@ -54,8 +56,8 @@ class LstmTape(Sequence):
         n = self.TC.shape[1]
         z = self.Z[t]
         i, f, o, g = z[:n], z[n:2 * n], z[2 * n:3 * n], z[3 * n:]
-        h = self.H[t + 1].T
-        return (self.H[t].T, self.C[t].T, i.T, f.T, g.T, o.T, self.TC[t].T, h)
+        h_prev, h = self.HX[t, :n], self.HX[t + 1, :n]
+        return (h_prev.T, self.C[t].T, i.T, f.T, g.T, o.T, self.TC[t].T, h.T)
 
 
 class Workspace:
@@ -99,65 +101,64 @@ def forward(params, xs, h0=None, c0=None):
     Counts the products' multiply-adds on ``params.macs``, as the per-step path does.
     """
     T, B, ins = xs.shape
-    dtype = xs.dtype
     ws = _workspace(params)
     w_in, b, w_rec = params.gate_matrices()
+    dtype = np.result_type(xs.dtype, w_rec.dtype)  # as NumPy would promote the products
     n = w_rec.shape[1]
+    k = n + ins + 1
+    # One product a step: [W_hh | W_ih | b] (4n, n+ins+1) @ [h_(t-1); x_t; 1] (n+ins+1, B),
+    # gate rows in the forward order, the sigmoid rows halved.
     order = _forward_order(n)
-    half = np.ones((4 * n, 1), dtype=dtype)
-    half[:3 * n] = 0.5  # the sigmoid rows: sigmoid(z) = 0.5 * tanh(z / 2) + 0.5
-    # The input weights with the bias as one more column, times x_t with a row of ones.
-    wf_in = np.zeros((4 * n, ins + 1), dtype=dtype)
-    wf_in[:, :ins] = w_in[order] * half
+    w = np.zeros((4 * n, k), dtype=dtype)
+    w[:, :n] = w_rec[order]
+    w[:, n:n + ins] = w_in[order]
     if b is not None:
-        wf_in[:, ins] = b[order] * half[:, 0]
-    wf_rec = (w_rec[order] * half).astype(dtype, copy=False)
-    X = ws.empty("X", (T, ins + 1, B), dtype)
-    X[:, :ins] = xs.transpose(0, 2, 1)
-    X[:, ins] = 1.0
+        w[:, -1] = b[order]
+    w[:3 * n] *= 0.5  # sigmoid(z) = 0.5 * tanh(z / 2) + 0.5
     params.macs += T * B * (w_in.size + w_rec.size)
 
-    H = ws.empty("H", (T + 1, n, B), dtype)
+    HX = ws.empty("HX", (T + 1, k, B), dtype)
+    HX[0, :n] = 0.0 if h0 is None else np.asarray(h0).T
+    HX[:T, n:n + ins] = xs.transpose(0, 2, 1)
+    HX[:, -1] = 1.0
+    HX[T, n:] = 0.0  # no step T+1: [h_(T-1)] only
     C = ws.empty("C", (T + 1, n, B), dtype)
-    H[0] = 0.0 if h0 is None else np.asarray(h0).T
     C[0] = 0.0 if c0 is None else np.asarray(c0).T
     Z = ws.empty("Z", (T, 4 * n, B), dtype)
     TC = ws.empty("TC", (T, n, B), dtype)
-    zr = ws.empty("zr", (4 * n, B), dtype)
     ig = ws.empty("ig", (n, B), dtype)
     for t in range(T):
         z = Z[t]
-        np.matmul(wf_in, X[t], out=z)
-        np.matmul(wf_rec, H[t], out=zr)
-        z += zr
+        np.matmul(w, HX[t], out=z)
         np.tanh(z, out=z)
         s = z[:3 * n]
         s *= 0.5
         s += 0.5
         c = C[t + 1]
-        np.multiply(z[n:2 * n], C[t], out=c)             # f * c_(t-1)
-        np.multiply(z[:n], z[3 * n:], out=ig)             # i * g
+        np.multiply(z[n:2 * n], C[t], out=c)                 # f * c_(t-1)
+        np.multiply(z[:n], z[3 * n:], out=ig)                 # i * g
         c += ig
         np.tanh(c, out=TC[t])
-        np.multiply(z[2 * n:3 * n], TC[t], out=H[t + 1])  # h_t = o * tanh(c_t)
+        np.multiply(z[2 * n:3 * n], TC[t], out=HX[t + 1, :n])  # h_t = o * tanh(c_t)
 
-    hs_rows = ws.empty("hs_rows", (T + 1, B, n), dtype)
-    hs_rows[...] = H.transpose(0, 2, 1)
-    w_rec_t = np.ascontiguousarray(w_rec.T, dtype=dtype)
-    return hs_rows[1:], LstmTape(xs, hs_rows, H, C, Z, TC, w_rec_t)
+    rows = ws.empty("rows", (T + 1, B, k), dtype)
+    rows[...] = HX.transpose(0, 2, 1)
+    tape = LstmTape(xs, rows, HX, C, Z, TC, w_in.astype(dtype, copy=False),
+                    w_rec.astype(dtype, copy=False))
+    return rows[1:, :, :n], tape
 
 
 def backward(params, tape, dhs, need_dx=True):
     """BPTT through ``forward``. dhs: (T, B, n) the gradient reaching each h_t from above.
 
-    Accumulates the parameters' gradients (through ``params.recur_grad`` and
-    ``params.input_proj_backward``); returns (dxs (T, B, ins) or None without ``need_dx``,
-    dh0 (B, n), dc0 (B, n),
-    dxp (T, B, 4n), dh_into (T, B, n)) as ``Model._run_backward`` does.
+    Accumulates the parameters' gradients (``params.add_gate_grads``); returns (dxs
+    (T, B, ins) or None without ``need_dx``, dh0 (B, n), dc0 (B, n), dxp (T, B, 4n),
+    dh_into (T, B, n)) as ``Model._run_backward`` does.
     """
     Z, TC, C = tape.Z, tape.TC, tape.C
     T, n4, B = Z.shape
     n = n4 // 4
+    ins = tape.xs.shape[-1]
     dtype = Z.dtype
     ws = _workspace(params)
     dhs_t = ws.empty("dhs_t", (T, n, B), dtype)  # the gradients from above, transposed
@@ -172,7 +173,7 @@ def backward(params, tape, dhs, need_dx=True):
     dh[...] = 0.0
     dc = np.zeros((n, B), dtype=dtype)
     tmp = ws.empty("tmp", (n, B), dtype)
-    w_rec_t = tape.w_rec_t
+    w_rec_t = tape.w_rec.T  # a view: as fast in the product as a contiguous copy
     for t in reversed(range(T)):
         np.add(dh, dhs_t[t], out=DH[t])
         dht = DH[t]
@@ -207,11 +208,9 @@ def backward(params, tape, dhs, need_dx=True):
         dc *= f
         np.matmul(w_rec_t, dz, out=dh)
         DZ[:, t * B:(t + 1) * B] = dz
-    ins = tape.xs.shape[-1]
+    # Every weight and bias gradient in one product: DZ (4n, T*B) @ rows [h_(t-1), x_t, 1].
+    grad = DZ @ tape.rows[:T].reshape(T * B, n + ins + 1)
+    params.add_gate_grads(grad[:, n:n + ins], grad[:, -1], grad[:, :n])
     d_rows = DZ.T  # (T*B, 4n), a view
-    params.recur_grad((0, 1, 2, 3), tape.hs_rows[:-1].reshape(T * B, n), d_rows)
-    dxs = params.input_proj_backward(tape.xs.reshape(T * B, ins), d_rows, need_dx)
-    if dxs is not None:
-        dxs = dxs.reshape(tape.xs.shape)
-    return (dxs, dh.T.copy(), dc.T, d_rows.reshape(T, B, n4),
-            DH.transpose(0, 2, 1))
+    dxs = (d_rows @ tape.w_in).reshape(tape.xs.shape) if need_dx else None
+    return dxs, dh.T.copy(), dc.T, d_rows.reshape(T, B, n4), DH.transpose(0, 2, 1)

@@ -158,10 +158,10 @@ class Model:
         the second is the list of each step's cache (a ``lstm_sequence.LstmTape`` for an LSTM
         without projection: the same caches, and the whole-sequence arrays).
         """
-        params.start()
         if self.cell == "lstm" and not self.proj_size and self.fast_lstm:
             hs, tape = lstm_sequence.forward(params, xs, h0, c0)
             return hs, (tape if keep else None)
+        params.start()
         T, batch = xs.shape[:2]
         # The input projection of all T steps in one matrix product.
         xp = params.input_proj(xs.reshape(T * batch, -1)).reshape(T, batch, -1)

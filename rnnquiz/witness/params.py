@@ -98,6 +98,11 @@ class _Layer:
         the parameters."""
         raise NotImplementedError
 
+    def add_gate_grads(self, g_in, g_b, g_rec):
+        """Accumulate gradients given for ``gate_matrices``' three arrays (g_b is ignored
+        without biases; it is every bias's gradient, as they are summed there)."""
+        raise NotImplementedError
+
 
 class TextbookLayer(_Layer):
     """One matrix per gate, as textbooks write them: W_x?, W_h?, b_? (one bias per gate).
@@ -185,6 +190,15 @@ class TextbookLayer(_Layer):
             w_in, w_rec = w_in.T, w_rec.T
         return w_in, (np.concatenate(self.b) if self.bias else None), w_rec
 
+    def add_gate_grads(self, g_in, g_b, g_rec):
+        n = self.n
+        for k in range(len(self.wx)):
+            block = slice(k * n, (k + 1) * n)
+            for grad, g in ((self.gwx[k], g_in[block]), (self.gwh[k], g_rec[block])):
+                grad += g if self.layout == "out-in" else g.T
+            if self.bias:
+                self.gb[k] += g_b[block]
+
 
 class PyTorchLayer(_Layer):
     """torch.nn.RNN/LSTM/GRU storage: stacked gate blocks, (out, in), two biases."""
@@ -263,6 +277,13 @@ class PyTorchLayer(_Layer):
     def gate_matrices(self):
         b = self.b_ih + self.b_hh if self.bias else None
         return self.w_ih.copy(), b, self.w_hh.copy()
+
+    def add_gate_grads(self, g_in, g_b, g_rec):
+        self.g_ih += g_in
+        self.g_hh += g_rec
+        if self.bias:
+            self.g_bih += g_b
+            self.g_bhh += g_b
 
 
 class KerasLayer(_Layer):
@@ -358,3 +379,12 @@ class KerasLayer(_Layer):
             b = self.b_in if self.b_rec is None else self.b_in + self.b_rec
             b = b[keep].copy()
         return self.kernel.T[keep].copy(), b, self.recurrent_kernel.T[keep].copy()
+
+    def add_gate_grads(self, g_in, g_b, g_rec):
+        _, perm = self._cols(range(len(self.order)))
+        keep = slice(None) if perm is None else perm
+        self.g_k[:, keep] += g_in.T
+        self.g_rk[:, keep] += g_rec.T
+        for grad in (self.g_bin, self.g_brec):
+            if grad is not None:
+                grad[keep] += g_b
