@@ -154,3 +154,19 @@ def test_workspace_reuses_only_free_arrays():
     assert ws.empty("a", (2, 3), np.float32) is free()  # nothing holds it: reused
     assert ws.empty("a", (3, 2), np.float32).shape == (3, 2)
     assert ws.empty("a", (3, 2), np.float64).dtype == np.float64
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("T, batch", [(0, 2), (3, 0)])
+def test_an_empty_sequence_or_batch_runs_on_both_paths(cell, T, batch):
+    """No step or no sequence: empty outputs, zero gradients, no error, on either path."""
+    net = Network(2, 3, 2, cell=cell, layers=2, bidirectional=True)
+    for fast in (True, False):
+        model = build_model(net, rng=np.random.default_rng(0))
+        model.fast_lstm = fast
+        ys, cache = model.forward_cache(np.ones((T, batch, 2)))
+        assert ys.shape == (T, batch, 2)
+        grads = model.backward(cache, np.ones_like(ys), input_grad=True)
+        assert cache["dxs"].shape == (T, batch, 2)
+        assert grads["h0"].shape == (4, batch, 3)
+        assert all(not np.any(g) for g in grads.values()), fast

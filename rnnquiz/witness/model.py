@@ -163,8 +163,10 @@ class Model:
             return hs, (tape if keep else None)
         params.start()
         T, batch = xs.shape[:2]
-        # The input projection of all T steps in one matrix product.
-        xp = params.input_proj(xs.reshape(T * batch, -1)).reshape(T, batch, -1)
+        # The input projection of all T steps in one matrix product (explicit sizes: T or
+        # batch may be 0).
+        xp = params.input_proj(xs.reshape(T * batch, xs.shape[-1]))
+        xp = xp.reshape(T, batch, xp.shape[-1])
         width = self.proj_size or self.n
         h = np.zeros((batch, width), dtype=xs.dtype) if h0 is None else h0
         c = np.zeros((batch, self.n), dtype=xs.dtype) if c0 is None else c0
@@ -187,16 +189,16 @@ class Model:
 
         xs: (T, batch, ins) its inputs, dhs: (T, batch, width) the gradient reaching each h_t
         from above. Accumulates the parameters' gradients; returns (dxs (T, batch, ins), or
-        None without ``need_dx``,
-        dh0 (batch, width), dc0 (batch, n) or None, dxp (T, batch, G*n), dh_into
-        (T, batch, width): the total gradient into each h_t, from above and from t+1).
+        None without ``need_dx``, dh0 (batch, width), dc0 (batch, n) or None, dxp
+        (T, batch, G*n), dh_into (T, batch, width): the total gradient into each h_t, from
+        above and from t+1).
         """
         if isinstance(caches, lstm_sequence.LstmTape):
             return lstm_sequence.backward(params, caches, dhs, need_dx)
         T, batch = xs.shape[:2]
         dxp = np.empty((T, batch, self.layers_gates * self.n), dtype=xs.dtype)
         dh_into = np.empty_like(dhs)
-        dh = np.zeros_like(dhs[0])
+        dh = np.zeros((batch, dhs.shape[-1]), dtype=dhs.dtype)
         dc = np.zeros((batch, self.n), dtype=xs.dtype) if self.cell == "lstm" else None
         # An LSTM's recurrent weight gradient: one product over every step after the loop
         # (measured faster; for an RNN or GRU the per-step products measured faster).
@@ -210,12 +212,12 @@ class Model:
                 _, dh, dc = lstm_step_backward(dh, dc, caches[t], params, deferred, out=dxp[t])
             else:
                 dxp[t], dh = gru_step_backward(dh, caches[t], params)
-        if self.cell == "lstm":
+        flat_dxp = dxp.reshape(T * batch, dxp.shape[-1])
+        if self.cell == "lstm" and T:
             # Its recurrent projection's gradient at step t is dxp[t]: no copy of it needed.
             h_prev = np.concatenate([cache[0] for cache in caches])
-            params.recur_grad((0, 1, 2, 3), h_prev, dxp.reshape(T * batch, -1))
-        dxs = params.input_proj_backward(xs.reshape(T * batch, -1), dxp.reshape(T * batch, -1),
-                                         need_dx)
+            params.recur_grad((0, 1, 2, 3), h_prev, flat_dxp)
+        dxs = params.input_proj_backward(xs.reshape(T * batch, xs.shape[-1]), flat_dxp, need_dx)
         return (None if dxs is None else dxs.reshape(xs.shape)), dh, dc, dxp, dh_into
 
     @property
