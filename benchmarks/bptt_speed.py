@@ -121,15 +121,15 @@ def lstm_products(dtype):
     def make(*shape):
         return rng.standard_normal(shape).astype(dtype)
 
-    w, w_rec, hx, dz, rows = make(4 * N, k), make(4 * N, N), make(T, k, B), make(T, 4 * N, B), \
-        make(T * B, k)
+    w, w_rec_t, hx, dz, rows = make(4 * N, k), make(N, 4 * N), make(T, k, B), \
+        make(T, 4 * N, B), make(T * B, k)
     z, dh, dz_all = make(4 * N, B), make(N, B), make(4 * N, T * B)
 
     def run():
         for t in range(T):
             np.matmul(w, hx[t], out=z)
         for t in range(T):
-            np.matmul(w_rec.T, dz[t], out=dh)
+            np.matmul(w_rec_t, dz[t], out=dh)
         return dz_all @ rows
 
     return run
