@@ -3,7 +3,11 @@
 Prints the time per sequence for the model (input projection of all steps in one matrix
 product, the batch in every product), for a plain per-step Python loop over one sequence at a
 time, and for torch.nn's CPU RNN when PyTorch is installed, the two alternated. Goal (issue
-11): float32 LSTM within 1.15x of the framework in paired runs, RNN and GRU no slower.
+11): float32 LSTM within 1.15x of the framework in paired runs, RNN and GRU no slower. For the
+LSTM it also prints the BLAS floor: the matrix products of its forward pass and BPTT alone,
+timed in the same run (``witness/lstm_sequence.py``'s shapes: one (4n, n+m+1) @ (n+m+1, batch)
+product a step forward, one (n, 4n) @ (4n, batch) a step backward, one (4n, T·batch) @
+(T·batch, n+m+1) for every weight gradient).
 
     python benchmarks/bptt_speed.py [--repeats 5]
 """
@@ -27,13 +31,13 @@ from rnnquiz.witness import build_model  # noqa: E402
 B, T, M, N = 32, 64, 64, 256
 
 
-def best_of(fn, repeats):
+def best_of(fn, repeats, clock=time.perf_counter):
     fn()  # warm up
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return min(times), statistics.median(times)
 
 
@@ -109,6 +113,28 @@ def paired(ours_fn, theirs_fn, repeats):
     return min(ours), min(theirs), statistics.median(ratios)
 
 
+def lstm_products(dtype):
+    """The products of the LSTM's forward + BPTT alone, on random arrays of the same shapes."""
+    rng = np.random.default_rng(2)
+    k = N + M + 1
+
+    def make(*shape):
+        return rng.standard_normal(shape).astype(dtype)
+
+    w, w_rec_t, hx, dz, rows = make(4 * N, k), make(N, 4 * N), make(T, k, B), \
+        make(T, 4 * N, B), make(T * B, k)
+    z, dh, dz_all = make(4 * N, B), make(N, B), make(4 * N, T * B)
+
+    def run():
+        for t in range(T):
+            np.matmul(w, hx[t], out=z)
+        for t in range(T):
+            np.matmul(w_rec_t, dz[t], out=dh)
+        return dz_all @ rows
+
+    return run
+
+
 GOALS = {"rnn": 1.0, "lstm": 1.15, "gru": 1.0}  # issue 11, float32, paired runs
 
 
@@ -137,6 +163,10 @@ def main():
             goal = f"(goal <= {GOALS[cell]}x)" if dtype == np.float32 else ""
             print(f"{name:<8} {cell:<5} rnnquiz {1e3 * ours / B:8.3f} ms   torch "
                   f"{1e3 * theirs / B:8.3f} ms   paired ratio {ratio:5.2f}x {goal}")
+            if cell == "lstm":
+                floor, _ = best_of(lstm_products(dtype), repeats, time.process_time)
+                print(f"{name:<8} lstm  BLAS floor (the products alone) {1e3 * floor / B:8.3f} "
+                      f"ms: rnnquiz at {ours / floor:4.2f}x, torch at {theirs / floor:4.2f}x")
         loop, _ = best_of(plain_loop(dtype), max(1, repeats // 2))
         print(f"{name:<8} rnn   plain per-step Python loop {1e3 * loop / B:8.3f} ms")
 

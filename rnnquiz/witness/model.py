@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from rnnquiz.witness import lstm_sequence
 from rnnquiz.witness.cells import (
     ACTIVATIONS,
     activation_grad,
@@ -46,7 +47,11 @@ class Model:
     Parameters are created by this constructor alone (never from ``rnnquiz.calculator.rules``).
     ``activation`` is the vanilla RNN's phi (tanh, sigmoid, relu); ``output_activation`` is
     applied after the output layer (identity by default). ``rng`` is a numpy Generator.
+    An LSTM without projection runs through ``lstm_sequence`` (whole-sequence arrays, the
+    batch in the columns) unless ``fast_lstm`` is False: then one ``cells.lstm_step`` a step.
     """
+
+    fast_lstm = True
 
     def __init__(self, m, n, p=None, *, cell="rnn", layers=1, bidirectional=False, bias=True,
                  convention="textbook", layout=None, reset_after=True, proj_size=0,
@@ -145,20 +150,28 @@ class Model:
 
     # --- forward --------------------------------------------------------------------------
 
-    def _run(self, params, xs, h0=None, c0=None, caches=None):
-        """One layer, one direction. xs: (T, batch, ins) -> hidden states (T, batch, width).
+    def _run(self, params, xs, h0=None, c0=None, keep=False):
+        """One layer, one direction. xs: (T, batch, ins) -> (hidden states (T, batch, width),
+        what the backward pass needs or None).
 
-        h0: (batch, width) and c0: (batch, n) initial states (zeros when None); when
-        ``caches`` is a list, each step's cache is appended to it for the backward pass.
+        h0: (batch, width) and c0: (batch, n) initial states (zeros when None). With ``keep``,
+        the second is the list of each step's cache (a ``lstm_sequence.LstmTape`` for an LSTM
+        without projection: the same caches, and the whole-sequence arrays).
         """
-        T, batch = xs.shape[:2]
+        if self.cell == "lstm" and not self.proj_size and self.fast_lstm:
+            hs, tape = lstm_sequence.forward(params, xs, h0, c0)
+            return hs, (tape if keep else None)
         params.start()
-        # The input projection of all T steps in one matrix product.
-        xp = params.input_proj(xs.reshape(T * batch, -1)).reshape(T, batch, -1)
+        T, batch = xs.shape[:2]
+        # The input projection of all T steps in one matrix product (explicit sizes: T or
+        # batch may be 0).
+        xp = params.input_proj(xs.reshape(T * batch, xs.shape[-1]))
+        xp = xp.reshape(T, batch, xp.shape[-1])
         width = self.proj_size or self.n
         h = np.zeros((batch, width), dtype=xs.dtype) if h0 is None else h0
         c = np.zeros((batch, self.n), dtype=xs.dtype) if c0 is None else c0
         hs = np.empty((T, batch, width), dtype=xs.dtype)
+        caches = [] if keep else None
         for t in range(T):
             if self.cell == "rnn":
                 h, cache = rnn_step(xp[t], h, params, self.activation)
@@ -167,22 +180,25 @@ class Model:
             else:
                 h, cache = gru_step(xp[t], h, params, self.reset_after)
             hs[t] = h
-            if caches is not None:
+            if keep:
                 caches.append(cache)
-        return hs
+        return hs, caches
 
-    def _run_backward(self, params, xs, caches, dhs):
+    def _run_backward(self, params, xs, caches, dhs, need_dx=True):
         """Backpropagation through time for one layer and direction.
 
         xs: (T, batch, ins) its inputs, dhs: (T, batch, width) the gradient reaching each h_t
-        from above. Accumulates the parameters' gradients; returns (dxs (T, batch, ins),
-        dh0 (batch, width), dc0 (batch, n) or None, dxp (T, batch, G*n), dh_into
-        (T, batch, width): the total gradient into each h_t, from above and from t+1).
+        from above. Accumulates the parameters' gradients; returns (dxs (T, batch, ins), or
+        None without ``need_dx``, dh0 (batch, width), dc0 (batch, n) or None, dxp
+        (T, batch, G*n), dh_into (T, batch, width): the total gradient into each h_t, from
+        above and from t+1).
         """
+        if isinstance(caches, lstm_sequence.LstmTape):
+            return lstm_sequence.backward(params, caches, dhs, need_dx)
         T, batch = xs.shape[:2]
         dxp = np.empty((T, batch, self.layers_gates * self.n), dtype=xs.dtype)
         dh_into = np.empty_like(dhs)
-        dh = np.zeros_like(dhs[0])
+        dh = np.zeros((batch, dhs.shape[-1]), dtype=dhs.dtype)
         dc = np.zeros((batch, self.n), dtype=xs.dtype) if self.cell == "lstm" else None
         # An LSTM's recurrent weight gradient: one product over every step after the loop
         # (measured faster; for an RNN or GRU the per-step products measured faster).
@@ -196,12 +212,13 @@ class Model:
                 _, dh, dc = lstm_step_backward(dh, dc, caches[t], params, deferred, out=dxp[t])
             else:
                 dxp[t], dh = gru_step_backward(dh, caches[t], params)
-        if self.cell == "lstm":
+        flat_dxp = dxp.reshape(T * batch, dxp.shape[-1])
+        if self.cell == "lstm" and T:
             # Its recurrent projection's gradient at step t is dxp[t]: no copy of it needed.
             h_prev = np.concatenate([cache[0] for cache in caches])
-            params.recur_grad((0, 1, 2, 3), h_prev, dxp.reshape(T * batch, -1))
-        dxs = params.input_proj_backward(xs.reshape(T * batch, -1), dxp.reshape(T * batch, -1))
-        return dxs.reshape(xs.shape), dh, dc, dxp, dh_into
+            params.recur_grad((0, 1, 2, 3), h_prev, flat_dxp)
+        dxs = params.input_proj_backward(xs.reshape(T * batch, xs.shape[-1]), flat_dxp, need_dx)
+        return (None if dxs is None else dxs.reshape(xs.shape)), dh, dc, dxp, dh_into
 
     @property
     def layers_gates(self) -> int:
@@ -225,10 +242,9 @@ class Model:
             outs = []
             for d, params in enumerate(layer):
                 inputs = seq if d == 0 else seq[::-1]
-                caches = [] if record is not None else None
                 h_init = self._initial(h0, k, seq.dtype)
                 c_init = self._initial(c0, k, seq.dtype)
-                hs = self._run(params, inputs, h_init, c_init, caches)
+                hs, caches = self._run(params, inputs, h_init, c_init, record is not None)
                 if record is not None:
                     record.append((params, inputs, caches))
                 outs.append(hs if d == 0 else hs[::-1])
@@ -270,13 +286,16 @@ class Model:
         cache.update(o=o, ys=ys)
         return ys, cache
 
-    def backward(self, cache, d_outputs) -> dict:
+    def backward(self, cache, d_outputs, *, input_grad=False) -> dict:
         """Gradients of a loss whose gradient w.r.t. the outputs is ``d_outputs``.
 
         d_outputs: (T, batch, p) (or (T, batch, D*n) without an output layer). Returns a dict
         keyed like the parameters, plus ``h0`` (L*D, batch, width) and, for an LSTM, ``c0``
         (L*D, batch, n): the gradients into the initial states. ``cache["steps"]`` receives,
-        per layer-direction, the gradient into each h_t and each step's projections' gradient.
+        per layer-direction, the gradient into each h_t and each step's projections' gradient;
+        with ``input_grad``, ``cache["dxs"]`` the gradient into the inputs (T, batch, m) (one
+        more matrix product, skipped by default as a framework skips it for an input that
+        does not require a gradient).
         """
         hs = cache["hs"]
         grads = {}
@@ -308,17 +327,20 @@ class Model:
                 if d == 1:
                     part = part[::-1]
                 params.zero_grad()
+                need_dx = li > 0 or input_grad
                 dxs, dh0[k], dc0[k], dxp, dh_into = self._run_backward(params, inputs, caches,
-                                                                       part)
+                                                                       part, need_dx)
                 grads.update(params.grads)
                 steps[k] = {"dh": dh_into, "dxp": dxp, "from_above": part}
-                d_in = d_in + (dxs if d == 0 else dxs[::-1])
+                if need_dx:
+                    d_in = d_in + (dxs if d == 0 else dxs[::-1])
             d_seq = d_in
         grads["h0"] = np.stack(dh0)
         if self.cell == "lstm":
             grads["c0"] = np.stack(dc0)
         cache["steps"] = steps
-        cache["dxs"] = d_seq
+        if input_grad:
+            cache["dxs"] = d_seq
         return grads
 
     def loss_and_grads(self, xs, targets, h0=None, c0=None):

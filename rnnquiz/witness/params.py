@@ -90,6 +90,19 @@ class _Layer:
         self.macs += x.shape[0] * w.size
         return x @ w
 
+    def gate_matrices(self):
+        """(w_in (G*n, ins), b (G*n,) or None, w_rec (G*n, width)): this layer's tensors as
+        one input and one recurrent matrix in canonical gate order, rows = gate units, so that
+        ``input_proj(x) + recur(h, all blocks) == x @ w_in.T + b + h @ w_rec.T`` for an RNN or
+        LSTM (b holds every bias, recurrent-side ones included). Fresh arrays, never views of
+        the parameters."""
+        raise NotImplementedError
+
+    def add_gate_grads(self, g_in, g_b, g_rec):
+        """Accumulate gradients given for ``gate_matrices``' three arrays (g_b is ignored
+        without biases; it is every bias's gradient, as they are summed there)."""
+        raise NotImplementedError
+
 
 class TextbookLayer(_Layer):
     """One matrix per gate, as textbooks write them: W_x?, W_h?, b_? (one bias per gate).
@@ -135,24 +148,27 @@ class TextbookLayer(_Layer):
         """h: (batch, n) -> (batch, len(blocks)*n); textbooks put no bias on this side."""
         return np.concatenate([self._apply(h, self.wh[k]) for k in blocks], axis=-1)
 
-    def _grad_in(self, x, d, w, gw):
-        """Accumulate the gradient of x·w (either layout) into gw; return dx."""
+    def _grad_in(self, x, d, w, gw, need_dx=True):
+        """Accumulate the gradient of x·w (either layout) into gw; return dx (or None)."""
         if self.layout == "out-in":
             gw += d.T @ x
-            return d @ w
+            return d @ w if need_dx else None
         gw += x.T @ d
-        return d @ w.T
+        return d @ w.T if need_dx else None
 
-    def input_proj_backward(self, x, dxp):
-        """x: (N, ins), dxp: (N, G*n) -> dx (N, ins); accumulates W_x? and b_? gradients."""
+    def input_proj_backward(self, x, dxp, need_dx=True):
+        """x: (N, ins), dxp: (N, G*n) -> dx (N, ins), or None without ``need_dx``;
+        accumulates W_x? and b_? gradients."""
         n = self.n
         dx = 0.0
         for k, w in enumerate(self.wx):
             d = dxp[:, k * n:(k + 1) * n]
-            dx = dx + self._grad_in(x, d, w, self.gwx[k])
+            dx_k = self._grad_in(x, d, w, self.gwx[k], need_dx)
+            if need_dx:
+                dx = dx + dx_k
             if self.bias:
                 self.gb[k] += d.sum(axis=0)
-        return dx
+        return dx if need_dx else None
 
     def _recur_dh(self, blocks, d):
         n, dh = self.n, 0.0
@@ -166,6 +182,22 @@ class TextbookLayer(_Layer):
         for j, k in enumerate(blocks):
             dk = d[:, j * n:(j + 1) * n]
             self.gwh[k] += dk.T @ h if self.layout == "out-in" else h.T @ dk
+
+    def gate_matrices(self):
+        axis = 0 if self.layout == "out-in" else 1
+        w_in, w_rec = np.concatenate(self.wx, axis=axis), np.concatenate(self.wh, axis=axis)
+        if axis:
+            w_in, w_rec = w_in.T, w_rec.T
+        return w_in, (np.concatenate(self.b) if self.bias else None), w_rec
+
+    def add_gate_grads(self, g_in, g_b, g_rec):
+        n = self.n
+        for k in range(len(self.wx)):
+            block = slice(k * n, (k + 1) * n)
+            for grad, g in ((self.gwx[k], g_in[block]), (self.gwh[k], g_rec[block])):
+                grad += g if self.layout == "out-in" else g.T
+            if self.bias:
+                self.gb[k] += g_b[block]
 
 
 class PyTorchLayer(_Layer):
@@ -218,12 +250,13 @@ class PyTorchLayer(_Layer):
     def project(self, h):
         return h if self.w_hr is None else self._mm(h, self.w_hr.T)
 
-    def input_proj_backward(self, x, dxp):
-        """x: (N, ins), dxp: (N, G*n) -> dx; accumulates weight_ih and bias_ih gradients."""
+    def input_proj_backward(self, x, dxp, need_dx=True):
+        """x: (N, ins), dxp: (N, G*n) -> dx (or None without ``need_dx``); accumulates
+        weight_ih and bias_ih gradients."""
         self.g_ih += dxp.T @ x
         if self.bias:
             self.g_bih += dxp.sum(axis=0)
-        return dxp @ self.w_ih
+        return dxp @ self.w_ih if need_dx else None
 
     def _recur_dh(self, blocks, d):
         rows, _ = self._span(blocks, self.n)
@@ -240,6 +273,17 @@ class PyTorchLayer(_Layer):
             return dh
         self.g_hr += dh.T @ m
         return dh @ self.w_hr
+
+    def gate_matrices(self):
+        b = self.b_ih + self.b_hh if self.bias else None
+        return self.w_ih.copy(), b, self.w_hh.copy()
+
+    def add_gate_grads(self, g_in, g_b, g_rec):
+        self.g_ih += g_in
+        self.g_hh += g_rec
+        if self.bias:
+            self.g_bih += g_b
+            self.g_bhh += g_b
 
 
 class KerasLayer(_Layer):
@@ -296,8 +340,9 @@ class KerasLayer(_Layer):
             out = out + self.b_rec[cols]
         return out if perm is None else out[:, perm]
 
-    def input_proj_backward(self, x, dxp):
-        """x: (N, ins), dxp: (N, G*n) canonical -> dx; kernel and input-bias gradients."""
+    def input_proj_backward(self, x, dxp, need_dx=True):
+        """x: (N, ins), dxp: (N, G*n) canonical -> dx (or None without ``need_dx``); kernel
+        and input-bias gradients."""
         _, perm = self._cols(range(len(self.order)))
         dk = dxp
         if perm is not None:
@@ -306,7 +351,7 @@ class KerasLayer(_Layer):
         self.g_k += x.T @ dk
         if self.g_bin is not None:
             self.g_bin += dk.sum(axis=0)
-        return dk @ self.kernel.T
+        return dk @ self.kernel.T if need_dx else None
 
     def _storage_order(self, blocks, d):
         cols, perm = self._cols(blocks)
@@ -325,3 +370,21 @@ class KerasLayer(_Layer):
         self.g_rk[:, cols] += h.T @ d
         if self.g_brec is not None:
             self.g_brec[cols] += d.sum(axis=0)
+
+    def gate_matrices(self):
+        _, perm = self._cols(range(len(self.order)))
+        keep = slice(None) if perm is None else perm
+        b = None
+        if self.b_in is not None:
+            b = self.b_in if self.b_rec is None else self.b_in + self.b_rec
+            b = b[keep].copy()
+        return self.kernel.T[keep].copy(), b, self.recurrent_kernel.T[keep].copy()
+
+    def add_gate_grads(self, g_in, g_b, g_rec):
+        _, perm = self._cols(range(len(self.order)))
+        keep = slice(None) if perm is None else perm
+        self.g_k[:, keep] += g_in.T
+        self.g_rk[:, keep] += g_rec.T
+        for grad in (self.g_bin, self.g_brec):
+            if grad is not None:
+                grad[keep] += g_b
