@@ -323,10 +323,13 @@ def predict(net, ask, solved) -> list:
     return out
 
 
-def diagnose(net, ask, solved) -> list:
-    """Every applicable misconception's wrong answer, none equal to the right one or repeated."""
+def diagnose(net, ask, solved, predicted=None) -> list:
+    """Every applicable misconception's wrong answer, none equal to the right one or repeated.
+
+    ``predicted``: ``predict(net, ask, solved)`` when the caller has it already (the
+    generator made it to audit the variant); its items are used, not copied."""
     out, seen = [], {solved.value, *solved.alternatives}
-    for wrong in predict(net, ask, solved):
+    for wrong in predict(net, ask, solved) if predicted is None else predicted:
         if wrong.value not in seen:
             seen.add(wrong.value)
             out.append(wrong)
