@@ -68,3 +68,40 @@ def test_remembered_svg_numbers_and_attributes_are_written_as_before():
         assert svg.num(v) == svg.num(v)
     assert svg._attr(1) == '"1"' and svg._attr(True) == '"True"' and svg._attr(1) == '"1"'
     assert svg._attr('a"<b') == "'a\"&lt;b'"
+
+
+def test_workers_send_back_each_problems_json_line_and_figure():
+    """An export's worker processes encode each problem where it is made: the same lines and
+    figures, in the same order, as encoding the problems in one process."""
+    from rnnquiz.drill.bulk import generate_many
+    from rnnquiz.drill.practice import plan
+    from rnnquiz.export.jsonfmt import iter_json_lines, piece, to_json
+
+    templates = shipped_templates()
+    picks = plan(templates, 30, 3) + [(t, 1) for t in templates if t.figure][:3]
+    problems = [generate(t, s) for t, s in picks]
+    pooled = list(generate_many(picks, workers=2, then=piece))
+    assert pooled == list(generate_many(picks, workers=1, then=piece))
+    assert pooled == [piece(p) for p in problems]
+    assert any(figure for _, figure in pooled)
+    meta = {"seed": 3, "generator": "test"}
+    assert "".join(iter_json_lines((line for line, _ in pooled), meta)) == \
+        to_json(problems, meta)
+
+
+def test_moodle_written_a_question_at_a_time_is_the_whole_file(tmp_path):
+    from click.testing import CliRunner
+
+    from rnnquiz.cli import cli
+    from rnnquiz.drill.practice import plan
+    from rnnquiz.export.moodle import to_moodle_xml
+
+    out = tmp_path / "quiz.xml"
+    result = CliRunner().invoke(cli, ["export", "--format", "moodle", "--count", "40",
+                                       "--seed", "4", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    problems = [generate(t, s) for t, s in plan(shipped_templates(), 40, 4)]
+    meta = {"seed": 4, "generator": __import__("rnnquiz").__version__}
+    meta["generator"] = f"rnnquiz {meta['generator']}"
+    assert out.read_text(encoding="utf-8") == to_moodle_xml(problems, meta)
+

@@ -85,19 +85,21 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         click.echo(f"seed {seed} (repeat with --seed {seed})", err=True)
     meta = {"seed": seed, "generator": f"rnnquiz {__version__}"}
     if fmt == "json" and output:
-        # Streamed: each problem is made, written and let go, so memory stays flat.
-        from rnnquiz.export.jsonfmt import iter_json
+        # Streamed: each problem is made and encoded (in a worker process for a large
+        # export), its line written and let go, so memory stays flat.
+        from rnnquiz.export.jsonfmt import iter_json_lines, piece
 
         written, figures = [], {}
 
-        def problems_made():
-            for problem in generate_many(plan(templates, count_, seed)):
+        def lines_made():
+            for line, figure in generate_many(plan(templates, count_, seed), then=piece):
                 written.append(None)
-                figures.update(_figure_files([problem]))
-                yield problem
+                if figure is not None:
+                    figures[figure[0]] = figure[1]
+                yield line
 
         try:
-            write_atomically(output, iter_json(problems_made(), meta))
+            write_atomically(output, iter_json_lines(lines_made(), meta))
         except ProblemError as e:
             raise click.ClickException(str(e)) from None
         except OSError as e:
@@ -153,6 +155,10 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
             return
     elif fmt == "markdown":
         text = TEXT_FORMATS[fmt](problems, meta, part=part, images=bool(output))
+    elif fmt == "moodle" and output:
+        from rnnquiz.export.moodle import iter_moodle_xml
+
+        text = iter_moodle_xml(problems, meta)  # written as it is made, never held whole
     else:
         text = TEXT_FORMATS[fmt](problems, meta)
     if output and figures and fmt in ("markdown", "json") and part != "key":
