@@ -105,3 +105,105 @@ def test_moodle_written_a_question_at_a_time_is_the_whole_file(tmp_path):
     meta["generator"] = f"rnnquiz {meta['generator']}"
     assert out.read_text(encoding="utf-8") == to_moodle_xml(problems, meta)
 
+
+def test_figure_texts_found_by_pattern_are_what_an_xml_parser_reads():
+    """The leak check and the alt text read a figure's texts with a pattern fitted to the SVG
+    writer: on every shipped figure template it finds exactly what ElementTree finds, and
+    anything laid out otherwise goes to the parser."""
+    from rnnquiz.drill.figure import parsed_svg_texts, svg_texts
+
+    figures = [t for t in shipped_templates() if t.figure]
+    assert figures
+    for template in figures:
+        for seed in range(12):
+            svg_text = generate(template, seed).figure.svg
+            assert svg_texts(svg_text) == parsed_svg_texts(svg_text)
+    nested = ('<svg xmlns="http://www.w3.org/2000/svg"><title>t</title><desc>d &amp; e</desc>'
+              '<text x="1">a<tspan>12</tspan></text><text>b &lt; c</text></svg>')
+    assert svg_texts(nested) == ("t", "d & e", "a12", "b < c")
+    assert svg.Drawing(10, 10, "a <b> & c", "d").text_file()
+    drawing = svg.Drawing(10, 10, "a <b> & c", 'say "x"')
+    drawing.text(1, 2, "W_hh & <n, n>")
+    assert svg_texts(drawing.text_file()) == ("a <b> & c", 'say "x"', "W_hh & <n, n>")
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (7, 3), (4, 200, 5), (20000, 64)])
+def test_witness_weights_are_the_uniform_draws_they_were(shape):
+    """The witness draws its weights as random() scaled in place: bit for bit the values
+    rng.uniform gave (scale and low as the layers pass them)."""
+    for scale, low in ((0.5, None), (0.1, None), (0.5, 0.5)):
+        lo, hi = (-scale, scale) if low is None else (low, low + scale)
+        want = np.random.default_rng(3).uniform(lo, hi, size=shape)
+        got = base.Maker(np.random.default_rng(3))(shape, scale, low)
+        assert got.shape == want.shape and got.dtype == np.float64
+        assert np.array_equal(got, want)
+    got32 = base.Maker(np.random.default_rng(3), np.float32)(shape)
+    assert np.array_equal(got32, np.random.default_rng(3).uniform(-0.5, 0.5, size=shape)
+                          .astype(np.float32))
+
+
+def test_validate_names_each_fault_by_its_own_template_in_any_order(monkeypatch):
+    """validate runs the slowest templates first; every fault still goes to its template, in
+    the templates' order, with or without worker processes."""
+    from rnnquiz.drill import bulk, validate
+    from rnnquiz.resources import problems_dir
+
+    monkeypatch.setattr(validate, "_first_fault",
+                        lambda t, seeds: f"fault of {t.id}" if len(t.id) % 3 == 0 else None)
+    alone = validate.validate_paths([problems_dir()], seeds=2)
+    monkeypatch.setattr(bulk, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(bulk, "_cores", lambda: 2)
+    pooled = validate.validate_paths([problems_dir()], seeds=2)
+    expected = [f"{t.source}: {t.id}: fault of {t.id}" for t in alone.templates
+                if len(t.id) % 3 == 0]
+    assert expected and alone.errors == expected and pooled.errors == expected
+    assert any(t.model is not None for t in alone.templates)
+
+
+def test_workers_send_back_each_formats_text_as_one_process_writes_it():
+    """GIFT blocks, Markdown blocks and Anki notes made in worker processes: the same pieces,
+    in order, as from the problems made in this process."""
+    import functools
+
+    from rnnquiz.drill.bulk import generate_many
+    from rnnquiz.drill.practice import plan
+    from rnnquiz.export import anki, gift, markdown
+
+    templates = shipped_templates()
+    picks = plan(templates, 24, 6) + [(t, 2) for t in templates if t.figure][:3]
+    problems = [generate(t, s) for t, s in picks]
+    with_images = functools.partial(markdown.piece, images=True)
+    for then in (gift.piece, markdown.piece, with_images, anki.note_piece, anki.tsv_piece):
+        assert list(generate_many(picks, workers=2, then=then)) == [then(p) for p in problems]
+    assert any(figure for _, _, figure, _ in map(with_images, problems))
+
+
+def test_markdown_without_a_file_leaves_out_a_figure_problem_without_words(tmp_path):
+    from click.testing import CliRunner
+
+    from rnnquiz.cli import cli
+
+    folder = tmp_path / "problems"
+    folder.mkdir()
+    (folder / "fig.yaml").write_text("""templates:
+  - id: bare-figure
+    skill: bare
+    title: A figure without words
+    params: {m: [2, 6], n: [2, 6], p: [2, 6]}
+    question: The figure shows an RNN. What is the shape of the highlighted matrix?
+    hints: ["It maps h_(t-1) to h_t."]
+    ask: {quantity: shape, tensor: W_hh}
+    figure: {kind: unrolled, highlight: W_hh, hide: [W_hh]}
+""", encoding="utf-8")
+    args = ["export", "--format", "markdown", "--problems", str(folder), "--skill", "bare",
+            "--count", "4", "--seed", "1"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "figure problem(s) left out" in result.stderr
+    assert "(give -o to write the figure files beside it)" in result.stderr
+    assert "bare-figure@" not in result.stdout
+    out = tmp_path / "sheet.md"
+    result = CliRunner().invoke(cli, [*args, "-o", str(out)])
+    assert result.exit_code == 0 and "left out" not in result.stderr
+    assert out.read_text(encoding="utf-8").count("](fig-") == \
+        len(list(tmp_path.glob("fig-*.svg"))) > 0

@@ -246,9 +246,9 @@ def n_for_n_squared(net, ask, solved):
 
 
 def m_and_p_swapped(net, ask, solved):
-    if net.p is None or net.p == net.m:
-        return None
     q = ask["quantity"]
+    if net.p is None or net.p == net.m or q not in ("total", "shape", "parameters"):
+        return None
     swapped = net.replace(m=net.p, p=net.m)
     if q == "total":
         wrong = _total(swapped, solved.total_bias)

@@ -72,7 +72,7 @@ class Drawing:
         self.markers = {}
 
     def _element(self, tag, attrs, content=None):
-        items = "".join(f" {k}={_attr(v)}" for k, v in attrs.items() if v is not None)
+        items = "".join([f" {k}={_attr(v)}" for k, v in attrs.items() if v is not None])
         if content is None:
             self.parts.append(f"<{tag}{items}/>")
         else:
