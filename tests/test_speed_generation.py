@@ -207,3 +207,45 @@ def test_markdown_without_a_file_leaves_out_a_figure_problem_without_words(tmp_p
     assert result.exit_code == 0 and "left out" not in result.stderr
     assert out.read_text(encoding="utf-8").count("](fig-") == \
         len(list(tmp_path.glob("fig-*.svg"))) > 0
+
+
+def test_the_witness_of_a_network_is_built_once_and_a_changed_network_anew(monkeypatch):
+    """checking remembers the placeholder witness per network: the same network is counted
+    once in a process, any changed field builds and counts a new one, and a wrong engine
+    value is still caught."""
+    from rnnquiz.description.network import Network
+    from rnnquiz.drill import checking
+
+    built = []
+    real = checking.build_model
+
+    def counting(net, **kw):
+        built.append(net)
+        return real(net, **kw)
+
+    monkeypatch.setattr(checking, "build_model", counting)
+    checking._witness.cache_clear()
+    net = Network(7, 11, 3, cell="gru", convention="keras")
+    first = checking._witness(net)
+    assert checking._witness(Network(7, 11, 3, cell="gru", convention="keras")) == first
+    assert built == [net]
+    for changed in (net.replace(m=8), net.replace(reset_after=False), net.replace(bias=False),
+                    net.replace(bidirectional=True)):
+        assert checking._witness(changed) != first
+    assert len(built) == 5
+    assert first[0] == real(net, allocate=False).count()
+    assert first[1]["gru/recurrent_kernel"] == (11, 33)
+    from types import SimpleNamespace
+
+    from rnnquiz.calculator.rules import count
+
+    template = next(t for t in shipped_templates() if t.ask["quantity"] == "shape")
+    problem = generate(template, 3)
+    tensor = next(t for t in count(problem.network).tensors
+                  if t.shape == tuple(problem.answer))
+    right = SimpleNamespace(kind="shape", value=tuple(problem.answer), tensor=tensor)
+    wrong = SimpleNamespace(kind="shape", value=tuple(d + 1 for d in problem.answer),
+                            tensor=tensor)
+    assert checking.check(problem.network, template.ask, right) == []
+    assert checking.check(problem.network, template.ask, wrong)  # remembered, still checked
+    checking._witness.cache_clear()
