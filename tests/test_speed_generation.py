@@ -5,6 +5,8 @@ import random
 
 import numpy as np
 import pytest
+from conftest import networks
+from hypothesis import given, settings
 
 from rnnquiz.drill.misconceptions import diagnose, predict
 from rnnquiz.drill.problems import _draw_fit, generate
@@ -249,3 +251,15 @@ def test_the_witness_of_a_network_is_built_once_and_a_changed_network_anew(monke
     assert checking.check(problem.network, template.ask, right) == []
     assert checking.check(problem.network, template.ask, wrong)  # remembered, still checked
     checking._witness.cache_clear()
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(max_size=9, max_layers=3))
+def test_one_count_gives_the_totals_of_both_bias_settings(net):
+    """The named mistakes read both totals off one Count: the engine's contract that they are
+    the totals of the network with and without biases."""
+    from rnnquiz.calculator.rules import count
+    from rnnquiz.drill.misconceptions import _total
+
+    for bias in (True, False):
+        assert _total(net, bias) == count(net.replace(bias=bias)).total

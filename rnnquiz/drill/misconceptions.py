@@ -52,7 +52,10 @@ def _is_recurrent(t) -> bool:
 
 
 def _total(net, bias):
-    return count(net.replace(bias=bias)).total
+    """The engine's total of ``net`` with or without biases: one Count gives both (see
+    ``rules.Count``), so no second description is made and counted."""
+    result = count(net)
+    return result.with_bias if bias else result.without_bias
 
 
 def _recurrent_biases(net) -> int:
