@@ -12,7 +12,7 @@ from rnnquiz.drill.misconceptions import diagnose, predict
 from rnnquiz.drill.problems import _draw_fit, generate
 from rnnquiz.drill.templates import shipped_templates
 from rnnquiz.figures import svg
-from rnnquiz.verification import verify_model
+from rnnquiz.verification import _every_bias_on, bias_counts, verify_model
 from rnnquiz.witness.layers import base
 
 
@@ -263,3 +263,25 @@ def test_one_count_gives_the_totals_of_both_bias_settings(net):
 
     for bias in (True, False):
         assert _total(net, bias) == count(net.replace(bias=bias)).total
+
+
+@pytest.mark.parametrize("line", [
+    "Embedding(50, 4) > LSTM(3) > Dense(2)",
+    "nn.Embedding(30, 4) > nn.GRU(4, 3, batch_first=True) > nn.Linear(3, 2)",
+    "Input(shape=(3, 4)) > Bidirectional(GRU(3)) > LayerNormalization() > Dense(2)",
+    "Input(shape=(3, 4)) > Bidirectional(GRU(3, use_bias=False)) > Dense(2)",
+    "Input(shape=(3, 4)) > LayerNormalization(center=False)",
+    "nn.Linear(5, 3, bias=False) > nn.BatchNorm1d(3) > nn.LayerNorm(3, bias=False)",
+    "nn.GRU(4, 3, bidirectional=True, bias=False)",
+])
+def test_bias_counts_of_a_model_already_built_are_the_counts_built_afresh(line):
+    """verify_model hands bias_counts the witness it built: counted as it is when every bias
+    is on already, the model with every bias on built otherwise; the same figures."""
+    from rnnquiz.description.model import parse_model
+    from rnnquiz.witness.models import build_model as build_whole
+
+    spec = parse_model(line)
+    built = build_whole(spec, allocate=False)
+    assert bias_counts(spec, built=built) == bias_counts(spec)
+    assert _every_bias_on(spec) == ("False" not in line)
+    assert verify_model(line).ok
