@@ -275,12 +275,30 @@ def _is_bias(name):
     return last in ("bias", "beta") or last.startswith("bias_")
 
 
-def bias_counts(spec, *, T=None, batch=None):
+def _every_bias_on(spec) -> bool:
+    """Whether every bias switch the line states is already True (then ``_with_every_bias``
+    changes nothing)."""
+    switches = _BIAS_SWITCHES[spec.framework]
+
+    def on(layer):
+        return layer is None or (all(layer.args[s] is True for s in switches if s in layer.args)
+                                 and on(layer.inner))
+
+    return all(on(layer) for layer in spec.layers)
+
+
+def bias_counts(spec, *, T=None, batch=None, built=None):
     """(with bias, without bias) as the witness counts them: the model with every bias switch
-    on, and the same without any of its offset tensors (bias vectors, normalisation betas)."""
+    on, and the same without any of its offset tensors (bias vectors, normalisation betas).
+
+    ``built``: the witness of ``spec`` itself at this T and batch, when the caller has it; it
+    is counted instead of building the same model again when every bias is already on."""
     from rnnquiz.witness.models import build_model as build_whole
 
-    model = build_whole(_with_every_bias(spec), T=T, batch=batch, allocate=False)
+    if built is not None and _every_bias_on(spec):
+        model = built
+    else:
+        model = build_whole(_with_every_bias(spec), T=T, batch=batch, allocate=False)
     total = model.count()
     return total, total - sum(int(a.size) for (_, name), a in model.named_parameters()
                               if _is_bias(name))
@@ -336,7 +354,7 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
     _check_witness_capacity(engine)
     try:
         shapes = build_whole(spec, T=T, batch=batch, allocate=False)
-        with_bias, without_bias = bias_counts(spec, T=T, batch=batch)
+        with_bias, without_bias = bias_counts(spec, T=T, batch=batch, built=shapes)
     except ModelError as e:
         result = ModelVerification(spec, T, batch)
         result.differences.append(f"the engine counts this model, the witness cannot build it: "
@@ -347,11 +365,11 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
     if (shapes.count() <= MODEL_FORWARD_LIMIT and work <= MODEL_WORK_LIMIT
             and max(shapes.input_shape) <= MODEL_STEPS_LIMIT
             and _largest_output(engine, batch) <= MODEL_ACTIVATION_LIMIT):
-        rng = np.random.default_rng(seed)
-        model = build_whole(spec, T=T, batch=batch, rng=rng)
-        x = model.example_input(rng)
-        y = model.forward(x)
-        result.forward_input, result.forward_output = x.shape, y.shape
+        # Building runs the model forward on an example input (standard normal values, or
+        # indices for an Embedding first): that run, with real weights, is the forward check.
+        model = build_whole(spec, T=T, batch=batch, rng=np.random.default_rng(seed))
+        y = model.layers[-1].outputs[0]
+        result.forward_input, result.forward_output = model.input_shape, y.shape
         if not np.all(np.isfinite(y)):
             result.differences.append("forward pass: the output is not finite")
     return result

@@ -413,15 +413,15 @@ sys.exit(main(sys.argv[1:]))
 SLOW_ANKI = """
 import sys, time
 import rnnquiz.export.anki as anki
-real = anki.write_apkg
+real = anki.write_apkg_pieces  # what the CLI writes the .apkg with
 
-def slow(problems, path):
-    real(problems, path)  # genanki's database is still in the temporary folder
+def slow(pieces, path):
+    real(pieces, path)  # genanki's database is still in the temporary folder
     sys.stderr.write("writing\\n")
     sys.stderr.flush()
     time.sleep(60)
 
-anki.write_apkg = slow
+anki.write_apkg_pieces = slow
 from rnnquiz.__main__ import main
 sys.exit(main(sys.argv[1:]))
 """

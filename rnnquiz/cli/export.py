@@ -27,6 +27,22 @@ def _without_images(problems, why="") -> list:
     return kept
 
 
+def _note_left_out(variant_ids, why="") -> None:
+    """The note naming the figure problems left out of a format without images, if any."""
+    if variant_ids:
+        from rnnquiz.drill.figure import left_out_note
+
+        click.echo(f"note: {left_out_note(variant_ids)}{why}", err=True)
+
+
+def _has_genanki() -> bool:
+    try:
+        import genanki  # noqa: F401 - only asking whether it is there
+    except ImportError:
+        return False
+    return True
+
+
 def _write_beside(output, figures):
     """Each figure's SVG file in the folder of ``output`` (the file refers to them by name)."""
     from rnnquiz.files import write_atomically
@@ -72,7 +88,7 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
     from rnnquiz.drill.practice import plan
     from rnnquiz.drill.problems import ProblemError
     from rnnquiz.export import TEXT_FORMATS
-    from rnnquiz.export.anki import AnkiUnavailable, to_anki_tsv, write_apkg
+    from rnnquiz.export.anki import AnkiUnavailable, to_anki_tsv
     from rnnquiz.files import write_atomically
 
     if part != "all" and fmt != "markdown":
@@ -85,19 +101,21 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         click.echo(f"seed {seed} (repeat with --seed {seed})", err=True)
     meta = {"seed": seed, "generator": f"rnnquiz {__version__}"}
     if fmt == "json" and output:
-        # Streamed: each problem is made, written and let go, so memory stays flat.
-        from rnnquiz.export.jsonfmt import iter_json
+        # Streamed: each problem is made and encoded (in a worker process for a large
+        # export), its line written and let go, so memory stays flat.
+        from rnnquiz.export.jsonfmt import iter_json_lines, piece
 
         written, figures = [], {}
 
-        def problems_made():
-            for problem in generate_many(plan(templates, count_, seed)):
+        def lines_made():
+            for line, figure in generate_many(plan(templates, count_, seed), then=piece):
                 written.append(None)
-                figures.update(_figure_files([problem]))
-                yield problem
+                if figure is not None:
+                    figures[figure[0]] = figure[1]
+                yield line
 
         try:
-            write_atomically(output, iter_json(problems_made(), meta))
+            write_atomically(output, iter_json_lines(lines_made(), meta))
         except ProblemError as e:
             raise click.ClickException(str(e)) from None
         except OSError as e:
@@ -106,20 +124,64 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
             _write_beside(output, figures)
         click.echo(f"wrote {len(written)} problems to {output} ({fmt})", err=True)
         return
-    try:
-        problems = list(generate_many(plan(templates, count_, seed)))
-    except ProblemError as e:
-        raise click.ClickException(str(e)) from None
-    figures = _figure_files(problems)
-    # formats that cannot hold the figures ask those problems without them (or leave them out)
-    if figures and (fmt == "gift" or (fmt == "markdown" and not output)):
-        problems = _without_images(problems, "" if fmt == "gift" else
-                                   " (give -o to write the figure files beside it)")
-        figures = {}
-    if fmt == "anki":
+    picks = plan(templates, count_, seed)
+
+    def made(then=None) -> list:
+        """Every problem (or ``then`` of it, made in the worker process), in order."""
         try:
-            import genanki  # noqa: F401 - only asking whether it is there
-        except ImportError:
+            return list(generate_many(picks, then=then))
+        except ProblemError as e:
+            raise click.ClickException(str(e)) from None
+
+    figures = {}
+    # Formats that cannot hold the figures ask those problems without them (or leave them
+    # out). GIFT, Markdown and Anki's .apkg get each problem's text from the worker that made
+    # it; Moodle (whose marks depend on every question), HTML and Anki's text import the whole
+    # problems.
+    if fmt == "gift":
+        from rnnquiz.export import gift
+
+        pieces = made(gift.piece)
+        _note_left_out([vid for _, block, vid in pieces if block is None])
+        text, written = gift.from_pieces(pieces, meta), sum(b is not None for _, b, _ in pieces)
+    elif fmt == "markdown":
+        import functools
+
+        from rnnquiz.export import markdown
+
+        pieces = made(functools.partial(markdown.piece, images=bool(output)))
+        _note_left_out([vid for block, _, _, vid in pieces if block is None],
+                       " (give -o to write the figure files beside it)")
+        figures = dict(figure for _, _, figure, _ in pieces if figure is not None)
+        text = markdown.from_pieces(pieces, meta, part)
+        written = sum(block is not None for block, *_ in pieces)
+    elif fmt == "anki" and _has_genanki():
+        if not output:
+            raise click.UsageError("--format anki writes a binary .apkg: give -o FILE.apkg")
+        import tempfile
+
+        from rnnquiz.export.anki import note_piece, write_apkg_pieces
+        from rnnquiz.files import replacing, temporary_folder
+
+        pieces = made(note_piece)
+        try:
+            with replacing(output) as tmp, temporary_folder() as scratch:
+                # genanki leaves its collection database in the temporary folder: ours.
+                saved, tempfile.tempdir = tempfile.tempdir, scratch
+                try:
+                    write_apkg_pieces(pieces, tmp)
+                finally:
+                    tempfile.tempdir = saved
+        except AnkiUnavailable as e:  # pragma: no cover - checked just above
+            raise click.ClickException(str(e)) from None
+        except OSError as e:
+            raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
+        click.echo(f"wrote {len(pieces)} notes to {output} (anki)", err=True)
+        return
+    else:
+        problems = made()
+        figures = _figure_files(problems)
+        if fmt == "anki":
             click.echo('note: genanki is not installed, so this is Anki\'s tab-separated '
                        'import format; pip install ".[anki]" in the rnnquiz checkout for an '
                        '.apkg', err=True)
@@ -127,34 +189,17 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
                 click.echo(f"note: the text import holds no figures: {len(figures)} figure "
                            "problem(s) asked in their text-only wording or left out", err=True)
                 problems = _without_images(problems)
+                figures = {}
             text = to_anki_tsv(problems, meta)
             if output and output.endswith(".apkg"):
                 output = output[: -len(".apkg")] + ".txt"
+        elif fmt == "moodle" and output:
+            from rnnquiz.export.moodle import iter_moodle_xml
+
+            text = iter_moodle_xml(problems, meta)  # written as it is made, never held whole
         else:
-            if not output:
-                raise click.UsageError("--format anki writes a binary .apkg: give -o FILE.apkg")
-            import tempfile
-
-            from rnnquiz.files import replacing, temporary_folder
-
-            try:
-                with replacing(output) as tmp, temporary_folder() as scratch:
-                    # genanki leaves its collection database in the temporary folder: ours.
-                    saved, tempfile.tempdir = tempfile.tempdir, scratch
-                    try:
-                        write_apkg(problems, tmp)
-                    finally:
-                        tempfile.tempdir = saved
-            except AnkiUnavailable as e:  # pragma: no cover - checked just above
-                raise click.ClickException(str(e)) from None
-            except OSError as e:
-                raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
-            click.echo(f"wrote {len(problems)} notes to {output} (anki)", err=True)
-            return
-    elif fmt == "markdown":
-        text = TEXT_FORMATS[fmt](problems, meta, part=part, images=bool(output))
-    else:
-        text = TEXT_FORMATS[fmt](problems, meta)
+            text = TEXT_FORMATS[fmt](problems, meta)
+        written = len(problems)
     if output and figures and fmt in ("markdown", "json") and part != "key":
         _write_beside(output, figures)
     if output:
@@ -162,7 +207,7 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
             write_atomically(output, text)
         except OSError as e:
             raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
-        click.echo(f"wrote {len(problems)} problems to {output} ({fmt})", err=True)
+        click.echo(f"wrote {written} problems to {output} ({fmt})", err=True)
     else:
         from rnnquiz.streams import write_stdout
 

@@ -7,6 +7,7 @@ same problems and byte-identical exports. Small runs stay in this process.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
@@ -44,26 +45,30 @@ def _finish(pool) -> None:
     pool.join()
 
 
-def _make(pick):
-    return generate(*pick)
+def _make(pick, then=None):
+    problem = generate(*pick)
+    return problem if then is None else then(problem)
 
 
-def generate_many(picks, workers: int | None = None):
+def generate_many(picks, workers: int | None = None, then=None):
     """Yield ``generate(template, seed)`` for each pick, in order (a ProblemError stops it).
 
     ``workers``: processes to use (default: the usable cores when there are at least
     PARALLEL_FROM picks, else 1, as it is where processes cannot be forked).
+    ``then``: a module-level function applied to each problem where it is made (in a worker
+    process), whose result is yielded instead of the problem: a writer's text for it, so that
+    what comes back through the pipe is that text rather than the whole problem.
     """
     picks = list(picks)
     if workers is None:
         workers = _cores() if len(picks) >= PARALLEL_FROM else 1
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for pick in picks:
-            yield generate(*pick)
+            yield _make(pick, then)
         return
     # fork: the workers start with the templates and modules already loaded
     with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet) as pool:
-        yield from pool.imap(_make, picks, chunksize=CHUNK)
+        yield from pool.imap(functools.partial(_make, then=then), picks, chunksize=CHUNK)
         _finish(pool)
 
 

@@ -8,6 +8,9 @@ Every check takes bounded time and memory whatever the template's sizes and T (s
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 
 from rnnquiz.drill.models import is_model
@@ -27,9 +30,26 @@ class _Disagreement(Exception):
     """The model's own measurements do not fit together (reported as a difference)."""
 
 
+@functools.lru_cache(maxsize=2048)
+def _witness(net, activation="tanh") -> tuple:
+    """(parameter count, {tensor name: shape}) of the witness built to ``net`` on placeholders.
+
+    Remembered per network in this process: a Network is immutable and the witness a pure
+    function of it, so the same network is built and counted once, not once per check or per
+    problem (the same check, done once, is not a check removed); a network differing in any
+    field is a new key, built and counted anew.
+    """
+    model = build_model(net, activation=activation, allocate=False)
+    return model.count(), {name: tuple(a.shape) for name, a in model.named_parameters()}
+
+
+def _witness_count(net, activation="tanh") -> int:
+    return _witness(net, activation)[0]
+
+
 def _too_large(net) -> bool:
     """True when the network's weights are too many to allocate and run."""
-    return build_model(net, allocate=False).count() > FORWARD_LIMIT
+    return _witness_count(net) > FORWARD_LIMIT
 
 
 def _runnable(net):
@@ -59,7 +79,7 @@ def _over_time(net, measure) -> int:
     at each step, which the three runs must confirm, and the figure at T follows exactly.
     """
     layers_directions = net.layers * net.directions
-    work = net.T * build_model(net, allocate=False).count()
+    work = net.T * _witness_count(net)
     if net.T * layers_directions <= STEP_LIMIT and work <= WORK_LIMIT:
         return measure(net)
     a, b, c = (measure(net.replace(T=t)) for t in SHORT)
@@ -85,16 +105,16 @@ def _check(net, ask: dict, solved) -> list:
     q = ask["quantity"]
     value = solved.value
     if q in ("shape", "parameters"):
-        arrays = dict(build_model(net, allocate=False).named_parameters())
+        shapes = _witness(net)[1]
         name = solved.tensor.name
-        if name not in arrays:
+        if name not in shapes:
             return [f"the NumPy model has no tensor {name}"]
-        got = tuple(arrays[name].shape) if q == "shape" else int(arrays[name].size)
+        got = shapes[name] if q == "shape" else math.prod(shapes[name])
     elif q == "total":
-        got = build_model(net.replace(bias=solved.total_bias), allocate=False).count()
+        got = _witness_count(net.replace(bias=solved.total_bias))
     elif q == "size":
         solved_net = net.replace(**{ask["of"]: value, "bias": solved.total_bias})
-        got_total = build_model(solved_net, allocate=False).count()
+        got_total = _witness_count(solved_net)
         if got_total != solved.derived["total"]:
             return [f"with {ask['of']} = {value} the NumPy model has {got_total:,} parameters, "
                     f"not {solved.derived['total']:,}"]
@@ -107,8 +127,7 @@ def _check(net, ask: dict, solved) -> list:
         model.forward(np.zeros((7, 1, small.m)))
         got = model.count() != before
     elif q == "activation_changes_count":
-        counts = {build_model(net, activation=a, allocate=False).count()
-                  for a in ("tanh", "sigmoid", "relu")}
+        counts = {_witness_count(net, a) for a in ("tanh", "sigmoid", "relu")}
         got = len(counts) > 1
     elif q in ("steps", "recurrent_applications", "hidden_states"):
         h0 = 1 if ask.get("include_h0", True) else 0

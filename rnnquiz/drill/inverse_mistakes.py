@@ -38,22 +38,27 @@ def _other_equation(net, ask, solved, other, why):
                    f"the count is {given:,}")
 
 
+def _asks_a_size(ask) -> bool:
+    """Only an inverse problem has these mistakes: the other network is made for it alone."""
+    return ask["quantity"] == "size"
+
+
 def biases_left_out(net, ask, solved):
-    if not solved.total_bias:
+    if not _asks_a_size(ask) or not solved.total_bias:
         return None
     return _other_equation(net, ask, solved, net.replace(bias=False),
                            "without the biases, which the total includes")
 
 
 def biases_added(net, ask, solved):
-    if solved.total_bias is not False:
+    if not _asks_a_size(ask) or solved.total_bias is not False:
         return None
     return _other_equation(net, ask, solved, net.replace(bias=True),
                            "with biases, which this network has none of")
 
 
 def one_bias(net, ask, solved):
-    if net.convention != "pytorch" or not solved.total_bias:
+    if not _asks_a_size(ask) or net.convention != "pytorch" or not solved.total_bias:
         return None
     return _other_equation(net, ask, solved, net.replace(convention="textbook"),
                            "with one bias vector per gate block; PyTorch keeps two (bias_ih "
@@ -61,7 +66,7 @@ def one_bias(net, ask, solved):
 
 
 def output_layer_left_out(net, ask, solved):
-    if not net.p or ask.get("of") == "p":
+    if not _asks_a_size(ask) or not net.p or ask.get("of") == "p":
         return None
     tensors = "W_hy and b_y" if net.bias else "W_hy"
     return _other_equation(net, ask, solved, net.replace(p=None),

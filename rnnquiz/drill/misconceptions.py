@@ -52,7 +52,10 @@ def _is_recurrent(t) -> bool:
 
 
 def _total(net, bias):
-    return count(net.replace(bias=bias)).total
+    """The engine's total of ``net`` with or without biases: one Count gives both (see
+    ``rules.Count``), so no second description is made and counted."""
+    result = count(net)
+    return result.with_bias if bias else result.without_bias
 
 
 def _recurrent_biases(net) -> int:
@@ -246,9 +249,9 @@ def n_for_n_squared(net, ask, solved):
 
 
 def m_and_p_swapped(net, ask, solved):
-    if net.p is None or net.p == net.m:
-        return None
     q = ask["quantity"]
+    if net.p is None or net.p == net.m or q not in ("total", "shape", "parameters"):
+        return None
     swapped = net.replace(m=net.p, p=net.m)
     if q == "total":
         wrong = _total(swapped, solved.total_bias)
@@ -323,10 +326,13 @@ def predict(net, ask, solved) -> list:
     return out
 
 
-def diagnose(net, ask, solved) -> list:
-    """Every applicable misconception's wrong answer, none equal to the right one or repeated."""
+def diagnose(net, ask, solved, predicted=None) -> list:
+    """Every applicable misconception's wrong answer, none equal to the right one or repeated.
+
+    ``predicted``: ``predict(net, ask, solved)`` when the caller has it already (the
+    generator made it to audit the variant); its items are used, not copied."""
     out, seen = [], {solved.value, *solved.alternatives}
-    for wrong in predict(net, ask, solved):
+    for wrong in predict(net, ask, solved) if predicted is None else predicted:
         if wrong.value not in seen:
             seen.add(wrong.value)
             out.append(wrong)

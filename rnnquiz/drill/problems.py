@@ -170,8 +170,9 @@ def _figure(template, seed, net, names, solved):
 
 
 def _draw_fit(template, seed, rng) -> tuple:
-    """(values, net, solved, question, hints, figure): the first draw with no fault (see
-    soundness, and a figure that would show the answer).
+    """(values, net, solved, question, hints, figure, predicted): the first draw with no
+    fault (see soundness, and a figure that would show the answer); ``predicted`` is its
+    named mistakes (``misconceptions.predict``), made once for both the audit and the key.
 
     Redraws continue from the same seeded generator, so a seed is still one variant."""
     last = []
@@ -184,14 +185,15 @@ def _draw_fit(template, seed, rng) -> tuple:
         question, hints, names = _render(template, seed, values, net, solved)
         key = Key(solved.kind, solved.value, solved.tolerance, solved.alternatives,
                   solved.decimals)
-        last = faults(key, solved, predict(net, template.ask, solved), template, names, hints)
+        predicted = predict(net, template.ask, solved)
+        last = faults(key, solved, predicted, template, names, hints)
         if last:
             continue
         figure, leaked = _figure(template, seed, net, names, solved)
         if leaked:
             last = [leaked]
             continue
-        return values, net, solved, question, hints, figure
+        return values, net, solved, question, hints, figure, predicted
     raise ProblemError(f"{template.id}@{seed}: no variant of {template.id} fits in {REDRAWS} "
                        f"draws; the last: {last[0]}")
 
@@ -200,12 +202,12 @@ def generate(template, seed: int) -> Problem:
     """The problem ``template.id@seed``; raises ProblemError when none can be made."""
     rng = random.Random(f"{template.id}@{seed}")
     ask = template.ask
-    values, net, solved, question, hints, figure = _draw_fit(template, seed, rng)
+    values, net, solved, question, hints, figure, predicted = _draw_fit(template, seed, rng)
     differences = check(net, ask, solved)
     if differences:
         raise ProblemError(f"{template.id}@{seed}: the NumPy model disagrees: "
                            + "; ".join(differences))
-    wrongs = diagnose(net, ask, solved)
+    wrongs = diagnose(net, ask, solved, predicted)
     choices, correct = (None, None)
     if ask.get("format") == "choice":
         if solved.kind == "yesno":

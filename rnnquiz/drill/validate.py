@@ -42,11 +42,20 @@ def _clashes_with_shipped(templates) -> list:
     """An id also used by a shipped template: practice and export would refuse the folder."""
     from rnnquiz.resources import problems_dir
 
+    folder = os.path.realpath(problems_dir())
+    if all(os.path.dirname(os.path.realpath(t.source)) == folder for t in templates):
+        return []  # the shipped templates themselves (a repeated id there is a load error)
     shipped, _ = load_templates([problems_dir()])
     where = {t.id: t.source for t in shipped}
     return [f"{t.source}: template id {t.id!r} is also defined in {where[t.id]} (a shipped "
             "template); practice and export would refuse it" for t in templates
             if t.id in where and os.path.realpath(t.source) != os.path.realpath(where[t.id])]
+
+
+def _weight(template) -> int:
+    """How long a template's seeds take, roughly: a whole model's check runs its witness
+    forward; a figure is drawn for each variant."""
+    return 6 if template.model is not None else 3 if template.figure else 1
 
 
 def _fault_of(pair):
@@ -66,7 +75,14 @@ def validate_paths(paths, seeds: int = 50) -> Report:
     errors += _clashes_with_shipped(templates)
     from rnnquiz.drill.bulk import map_in_order
 
-    faults = map_in_order(_fault_of, [(t, seeds) for t in templates], len(templates) * seeds)
+    # The slowest templates first (whole models, then figures), so that no worker is left
+    # with one of them while the others are done; the faults come back in template order.
+    order = sorted(range(len(templates)), key=lambda k: -_weight(templates[k]))
+    found = map_in_order(_fault_of, [(templates[k], seeds) for k in order],
+                         len(templates) * seeds)
+    faults = [None] * len(templates)
+    for k, fault in zip(order, found, strict=True):
+        faults[k] = fault
     for template, fault in zip(templates, faults, strict=True):
         if fault:
             errors.append(f"{template.source}: {template.id}: {fault}")

@@ -7,6 +7,7 @@ a question quotes still runs.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # A call as a question quotes it: torch.nn.LSTM(...), nn.Linear(...), keras.layers.GRU(...).
@@ -34,7 +35,13 @@ def fill(text: str, values: dict) -> str:
 
     Raises KeyError for a placeholder without a value, as format_map does.
     """
-    plain_in_code = CODE_CALL.sub(lambda c: FIELD.sub(r"{\1!s}", c.group(0)), text)
     shown = {k: _Separated(v) if isinstance(v, int) and not isinstance(v, bool) else v
              for k, v in values.items()}
-    return plain_in_code.format_map(shown)
+    return _plain_in_code(text).format_map(shown)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_in_code(text: str) -> str:
+    """``text`` with each placeholder inside a quoted call asking for plain digits (``!s``);
+    a template's texts are filled again and again, so each is rewritten once."""
+    return CODE_CALL.sub(lambda c: FIELD.sub(r"{\1!s}", c.group(0)), text)

@@ -58,8 +58,21 @@ def solution(p) -> str:
     return f'<div class="solution" style="{SOLUTION_STYLE}">{lines}</div>'
 
 
+def note_piece(p) -> tuple:
+    """(fields, skill, variant id, figure (file name, SVG text) or None): one problem's note,
+    what a worker process sends back for an export (``generate_many``'s ``then``)."""
+    figure = getattr(p, "figure", None)
+    return ([front(p), back(p), solution(p), _html(p.variant_id), _html(p.skill)], p.skill,
+            p.variant_id, (figure.name, figure.svg) if figure is not None else None)
+
+
 def write_apkg(problems, path) -> int:
     """Write an .apkg to ``path``; returns the number of notes. Raises AnkiUnavailable."""
+    return write_apkg_pieces([note_piece(p) for p in problems], path)
+
+
+def write_apkg_pieces(pieces, path) -> int:
+    """``write_apkg`` of the problems whose ``note_piece`` is given."""
     try:
         import genanki
     except ImportError as e:
@@ -71,12 +84,10 @@ def write_apkg(problems, path) -> int:
                     "afmt": '{{FrontSide}}<hr id="answer">{{Answer}}{{Solution}}'
                             '<p style="font-size:small">{{VariantId}}</p>'}])
     deck = genanki.Deck(DECK_ID, DECK_NAME)
-    media = {p.figure.name: p.figure.svg for p in problems if getattr(p, "figure", None)}
-    for p in problems:
-        deck.add_note(genanki.Note(
-            model=model, fields=[front(p), back(p), solution(p), _html(p.variant_id),
-                                     _html(p.skill)],
-            tags=[p.skill], guid=genanki.guid_for(p.variant_id)))
+    media = dict(figure for *_, figure in pieces if figure is not None)
+    for fields, skill, variant_id, _ in pieces:
+        deck.add_note(genanki.Note(model=model, fields=fields, tags=[skill],
+                                   guid=genanki.guid_for(variant_id)))
     with tempfile.TemporaryDirectory() as tmp:
         files = []
         for name, svg in sorted(media.items()):
@@ -84,20 +95,32 @@ def write_apkg(problems, path) -> int:
             with open(files[-1], "w", encoding="utf-8") as f:
                 f.write(svg)
         genanki.Package(deck, media_files=files).write_to_file(str(path))
-    return len(problems)
+    return len(pieces)
 
 
 def to_anki_tsv(problems, meta) -> str:
     """Anki's plain-text import: front, back, tags, guid (the variant id). A text file cannot
     carry media: figure problems are asked in their text-only wording or left out (see
     ``rnnquiz.drill.figure.without_images``, whose notes the CLI prints)."""
-    from rnnquiz.drill.figure import without_images
+    return tsv_from_pieces([tsv_piece(p) for p in problems])
 
-    problems, _ = without_images(problems)
+
+def tsv_piece(p) -> tuple:
+    """(the problem's line of the text import, variant id): the line None when it is a figure
+    problem without a text-only wording (left out)."""
+    from rnnquiz.drill.figure import text_only
+
+    asked = text_only(p)
+    if asked is None:
+        return None, p.variant_id
+    cells = [front(asked), back(asked) + solution(asked) + f"<p>{_html(asked.variant_id)}</p>",
+             asked.skill, asked.variant_id]
+    return "\t".join(c.replace("\t", " ").replace("\n", "<br>") for c in cells), p.variant_id
+
+
+def tsv_from_pieces(pieces) -> str:
+    """``to_anki_tsv``'s text from each problem's ``tsv_piece``."""
     lines = ["#separator:Tab", "#html:true", f"#deck:{DECK_NAME}", "#tags column:3",
              "#guid column:4"]
-    for p in problems:
-        cells = [front(p), back(p) + solution(p) + f"<p>{_html(p.variant_id)}</p>", p.skill,
-                 p.variant_id]
-        lines.append("\t".join(c.replace("\t", " ").replace("\n", "<br>") for c in cells))
+    lines += [line for line, _ in pieces if line is not None]
     return "\n".join(lines) + "\n"

@@ -61,18 +61,31 @@ def question(p) -> str:
             f"::{title}::[html]{_html(p.question)} {{{_answers(p)} ####{feedback}}}")
 
 
-def to_gift(problems, meta) -> str:
-    """GIFT cannot hold images: figure problems are asked in their text-only wording or left
-    out (``rnnquiz.drill.figure.without_images``, whose notes the CLI prints)."""
-    from rnnquiz.drill.figure import without_images
+def piece(p) -> tuple:
+    """(skill, GIFT block, variant id) of one problem as GIFT asks it: a figure problem in its
+    text-only wording, its block None when it has none (left out). What a worker process sends
+    back for an export (``rnnquiz.drill.bulk.generate_many``'s ``then``)."""
+    from rnnquiz.drill.figure import text_only
 
-    problems, _ = without_images(problems)
-    head = f"// rnnquiz: {len(problems)} problems, seed {meta['seed']} ({meta['generator']})"
+    asked = text_only(p)
+    return p.skill, (question(asked) if asked is not None else None), p.variant_id
+
+
+def from_pieces(pieces, meta) -> str:
+    """The GIFT file of the problems whose ``piece`` is given, in order."""
+    kept = [(skill, block) for skill, block, _ in pieces if block is not None]
+    head = f"// rnnquiz: {len(kept)} problems, seed {meta['seed']} ({meta['generator']})"
     blocks = [head]
     category = None
-    for p in problems:
-        if p.skill != category:  # order kept: a category line whenever the skill changes
-            category = p.skill
+    for skill, block in kept:
+        if skill != category:  # order kept: a category line whenever the skill changes
+            category = skill
             blocks.append(f"$CATEGORY: $course$/rnnquiz/{category}")
-        blocks.append(question(p))
+        blocks.append(block)
     return "\n\n".join(blocks) + "\n"
+
+
+def to_gift(problems, meta) -> str:
+    """GIFT cannot hold images: figure problems are asked in their text-only wording or left
+    out (see ``rnnquiz.drill.figure.without_images``, whose notes the CLI prints)."""
+    return from_pieces([piece(p) for p in problems], meta)

@@ -46,8 +46,21 @@ def _encode(value) -> str:
     return _FLOAT_RE.sub(lambda m: plain(floats[int(m.group(1))]), text)
 
 
-def iter_json(problems, meta):
-    """``to_json``'s text in pieces, one problem at a time (``problems`` may be a generator).
+def encode_problem(p) -> str:
+    """One problem as the one line of JSON ``to_json`` writes for it."""
+    return _encode(p.as_dict())
+
+
+def piece(p) -> tuple:
+    """(the problem's JSON line, (figure file name, SVG text) or None): what a worker process
+    sends back for an export (``rnnquiz.drill.bulk.generate_many``'s ``then``)."""
+    figure = getattr(p, "figure", None)
+    return encode_problem(p), (figure.name, figure.svg) if figure is not None else None
+
+
+def iter_json_lines(lines, meta):
+    """``to_json``'s text in pieces from each problem's line (``encode_problem``), one
+    problem at a time (``lines`` may be a generator).
 
     The header fields indented, then one problem per line: readable, diffable, and written
     by the C encoder (an ``indent`` would force Python's pure-Python one).
@@ -58,10 +71,15 @@ def iter_json(problems, meta):
         yield f'  {_ENCODE(key)}: {_encode(value)},\n'
     yield '  "problems": ['
     sep = "\n    "
-    for p in problems:
-        yield sep + _encode(p.as_dict())
+    for line in lines:
+        yield sep + line
         sep = ",\n    "
     yield "\n  ]\n}" if sep != "\n    " else "]\n}"
+
+
+def iter_json(problems, meta):
+    """``to_json``'s text in pieces, one problem at a time (``problems`` may be a generator)."""
+    return iter_json_lines(map(encode_problem, problems), meta)
 
 
 def to_json(problems, meta) -> str:

@@ -42,36 +42,94 @@ def _alt(text: str) -> str:
     return " ".join(text.replace("[", "(").replace("]", ")").replace("\\", "/").split())
 
 
+def _question_lines(p) -> list:
+    """One problem's question block after its heading."""
+    lines = [f"*{_escape(p.skill)} · difficulty {p.difficulty}*", ""]
+    lines += _paragraphs(p.question)
+    figure = getattr(p, "figure", None)
+    if figure is not None:
+        lines += [f"![{_alt(figure.alt)}]({figure.name})", ""]
+    if p.choices:
+        lines += [f"- **{letter})** {_escape(text)}" for letter, text in p.choices.items()]
+        lines.append("")
+    return lines + [ANSWER_LINE, "", "</div>", ""]
+
+
+def _key_lines(p) -> list:
+    """One problem's answer-key block after ``### k. ``: its answer, then the rest."""
+    return [_escape(p.answer_text), "", f"`{p.variant_id}` · {_escape(p.title)}", "",
+            "```text", *wrap_solution(p.solution, SOLUTION_WIDTH), "```", ""]
+
+
+def _numbered_questions(blocks) -> list:
+    lines = []
+    for k, block in enumerate(blocks, 1):
+        lines += [KEEP_TOGETHER, "", f"### Question {k}", "", *block]
+    return lines
+
+
+def _numbered_key(blocks) -> list:
+    lines = []
+    for k, block in enumerate(blocks, 1):
+        lines += [f"### {k}. {block[0]}", *block[1:]]
+    return lines
+
+
 def questions(problems) -> list:
     """The question pages: one block per problem, kept on one page, with an answer line; a
     figure as an image of its SVG file (written beside the Markdown file)."""
-    lines = []
-    for k, p in enumerate(problems, 1):
-        lines += [KEEP_TOGETHER, "", f"### Question {k}", "",
-                  f"*{_escape(p.skill)} · difficulty {p.difficulty}*", ""]
-        lines += _paragraphs(p.question)
-        figure = getattr(p, "figure", None)
-        if figure is not None:
-            lines += [f"![{_alt(figure.alt)}]({figure.name})", ""]
-        if p.choices:
-            lines += [f"- **{letter})** {_escape(text)}" for letter, text in p.choices.items()]
-            lines.append("")
-        lines += [ANSWER_LINE, "", "</div>", ""]
-    return lines
+    return _numbered_questions(_question_lines(p) for p in problems)
 
 
 def key(problems) -> list:
     """The answer key: each answer with its variant id, title and wrapped worked solution."""
-    lines = []
-    for k, p in enumerate(problems, 1):
-        lines += [f"### {k}. {_escape(p.answer_text)}", "",
-                  f"`{p.variant_id}` · {_escape(p.title)}", "", "```text"]
-        lines += wrap_solution(p.solution, SOLUTION_WIDTH)
-        lines += ["```", ""]
-    return lines
+    return _numbered_key(_key_lines(p) for p in problems)
 
 
 PARTS = ("all", "questions", "key")
+
+
+def piece(p, images: bool = False) -> tuple:
+    """(question block, key block, figure, variant id) of one problem, unnumbered: what a
+    worker process sends back for an export (``rnnquiz.drill.bulk.generate_many``'s
+    ``then``). ``figure`` is (file name, SVG text) when ``images`` and the problem has one.
+    Without ``images`` a figure problem is asked in its text-only wording, its blocks None
+    when it has none (left out)."""
+    figure = getattr(p, "figure", None)
+    if not images and figure is not None:
+        from rnnquiz.drill.figure import text_only
+
+        asked = text_only(p)
+        if asked is None:
+            return None, None, None, p.variant_id
+        p, figure = asked, None
+    return (_question_lines(p), _key_lines(p),
+            (figure.name, figure.svg) if figure is not None else None, p.variant_id)
+
+
+def from_pieces(pieces, meta, part: str = "all") -> str:
+    """The worksheet (see ``to_markdown``) of the problems whose ``piece`` is given."""
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
+    kept = [(q, k) for q, k, _, _ in pieces if q is not None]
+    about = f"{len(kept)} problems · seed {meta['seed']} · {meta['generator']}."
+    lines = []
+    if part in ("all", "questions"):
+        lines += ["# rnnquiz worksheet", "",
+                  "Name: " + "_" * 30 + " Date: " + "_" * 14, "",
+                  about + " Write each answer on its line"
+                  + ("; the answer key starts on a new page." if part == "all" else "."), "",
+                  "## Questions", ""]
+        lines += _numbered_questions(q for q, _ in kept)
+    if part == "all":
+        lines += PAGE_BREAK
+    if part == "key":
+        lines += ["# rnnquiz worksheet: answer key", "", about, ""]
+    if part in ("all", "key"):
+        lines += ["## Answer key", "", f"Seed {meta['seed']}: `rnnquiz practice --seed "
+                  f"{meta['seed']}` asks the same problems in the same order.", ""]
+        lines += _numbered_key(k for _, k in kept)
+    return "\n".join(lines)
 
 
 def to_markdown(problems, meta, part: str = "all", images: bool = False) -> str:
@@ -80,28 +138,7 @@ def to_markdown(problems, meta, part: str = "all", images: bool = False) -> str:
 
     ``images``: figures are referenced by file name (the caller writes the SVG files beside
     the Markdown file); without, figure problems are asked in their text-only wording or left
-    out (``rnnquiz.drill.figure.without_images``)."""
+    out (see ``rnnquiz.drill.figure.without_images``)."""
     if part not in PARTS:
         raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
-    if not images:
-        from rnnquiz.drill.figure import without_images
-
-        problems, _ = without_images(problems)
-    about = f"{len(problems)} problems · seed {meta['seed']} · {meta['generator']}."
-    lines = []
-    if part in ("all", "questions"):
-        lines += ["# rnnquiz worksheet", "",
-                  "Name: " + "_" * 30 + " Date: " + "_" * 14, "",
-                  about + " Write each answer on its line"
-                  + ("; the answer key starts on a new page." if part == "all" else "."), "",
-                  "## Questions", ""]
-        lines += questions(problems)
-    if part == "all":
-        lines += PAGE_BREAK
-    if part == "key":
-        lines += ["# rnnquiz worksheet: answer key", "", about, ""]
-    if part in ("all", "key"):
-        lines += ["## Answer key", "", f"Seed {meta['seed']}: `rnnquiz practice --seed "
-                  f"{meta['seed']}` asks the same problems in the same order.", ""]
-        lines += key(problems)
-    return "\n".join(lines)
+    return from_pieces([piece(p, images) for p in problems], meta, part)

@@ -4,7 +4,8 @@ shapes as Cloze with one numerical blank per dimension.
 
 Every question is worth ``grade(problems)`` marks: Moodle reads a Cloze question's mark as the
 sum of its blanks' integer weights and ignores ``<defaultgrade>``, so the other questions get
-that many marks too and each blank of a shape an equal share.
+that many marks too and each blank of a shape an equal share. A file is written a question at
+a time (``iter_moodle_xml``), never held whole.
 """
 
 from __future__ import annotations
@@ -174,14 +175,18 @@ def question(p, marks: int | None = None) -> list:
     return _yesno(p, marks)
 
 
-def to_moodle_xml(problems, meta) -> str:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             f"<!-- rnnquiz: {len(problems)} problems, seed {meta['seed']} "
-             f"({xml_escape(meta['generator'])}) -->",
-             "<quiz>"]
-    category = None
+def iter_moodle_xml(problems, meta):
+    """``to_moodle_xml``'s text in pieces, one question at a time, for writing as it is made
+    (``problems`` is a list: the header counts them and every question's marks depend on
+    them all)."""
     marks = grade(problems)
+    yield ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           f"<!-- rnnquiz: {len(problems)} problems, seed {meta['seed']} "
+           f"({xml_escape(meta['generator'])}) -->\n"
+           "<quiz>")
+    category = None
     for p in problems:
+        lines = []
         if p.skill != category:  # order kept: a category element whenever the skill changes
             category = p.skill
             lines += ['  <question type="category">',
@@ -190,5 +195,9 @@ def to_moodle_xml(problems, meta) -> str:
                       "  </question>"]
         lines += question(p, marks)
         lines.append("  </question>")
-    lines.append("</quiz>")
-    return "\n".join(lines) + "\n"
+        yield "\n" + "\n".join(lines)
+    yield "\n</quiz>\n"
+
+
+def to_moodle_xml(problems, meta) -> str:
+    return "".join(iter_moodle_xml(problems, meta))

@@ -7,6 +7,7 @@ drawing has a ``<title>`` and ``<desc>`` for screen readers.
 
 from __future__ import annotations
 
+import functools
 import re
 from xml.sax.saxutils import escape, quoteattr
 
@@ -20,6 +21,9 @@ CHAR = 0.6  # a monospace character's width in ems (DejaVu Sans Mono, Menlo, Con
 _SPECIAL = re.compile(r'[&<>"\n\r\t]')
 
 
+# A figure writes the same few hundred numbers and colours thousands of times: both writers
+# below are pure functions of their argument, so each value is worked out once per process.
+@functools.lru_cache(maxsize=4096, typed=True)
 def _attr(value) -> str:
     """An attribute value quoted, as ``quoteattr`` writes it (its fast path: most values are
     numbers and colours with nothing to escape)."""
@@ -31,6 +35,7 @@ class FigureError(RnnquizError, ValueError):
     """A figure that cannot be drawn for this input (the message says why)."""
 
 
+@functools.lru_cache(maxsize=4096)
 def num(v) -> str:
     """A coordinate as written in the file: at most one decimal, never '-0'."""
     text = f"{round(float(v), 1):.1f}".rstrip("0").rstrip(".")
@@ -67,7 +72,7 @@ class Drawing:
         self.markers = {}
 
     def _element(self, tag, attrs, content=None):
-        items = "".join(f" {k}={_attr(v)}" for k, v in attrs.items() if v is not None)
+        items = "".join([f" {k}={_attr(v)}" for k, v in attrs.items() if v is not None])
         if content is None:
             self.parts.append(f"<{tag}{items}/>")
         else:

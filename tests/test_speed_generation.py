@@ -1,0 +1,287 @@
+"""Faster problem generation and export (issue 11): the same problems, the same bytes, every
+answer still checked by the NumPy witness."""
+
+import random
+
+import numpy as np
+import pytest
+from conftest import networks
+from hypothesis import given, settings
+
+from rnnquiz.drill.misconceptions import diagnose, predict
+from rnnquiz.drill.problems import _draw_fit, generate
+from rnnquiz.drill.templates import shipped_templates
+from rnnquiz.figures import svg
+from rnnquiz.verification import _every_bias_on, bias_counts, verify_model
+from rnnquiz.witness.layers import base
+
+
+def _some_templates():
+    """One template of every asked quantity (figures and whole models included)."""
+    seen = {}
+    for t in shipped_templates():
+        key = (t.ask["quantity"], t.figure is not None, t.model is not None)
+        seen.setdefault(key, t)
+    return list(seen.values())
+
+
+@pytest.mark.parametrize("template", _some_templates(), ids=lambda t: t.id)
+def test_the_key_names_the_mistakes_predicted_once(template):
+    """generate() predicts the named mistakes once, for both the audit and the key: the key
+    still lists exactly what diagnose() finds afresh."""
+    for seed in (0, 7):
+        rng = random.Random(f"{template.id}@{seed}")
+        _, net, solved, *_ = _draw_fit(template, seed, rng)
+        fresh = diagnose(net, template.ask, solved)
+        problem = generate(template, seed)
+        texts = [w.text.split(") ", 1)[-1] if problem.choices else w.text
+                 for w in problem.wrong_answers]
+        assert [w.id for w in problem.wrong_answers] == [w.id for w in fresh]
+        assert texts == [w.text for w in fresh]
+        assert [w.id for w in diagnose(net, template.ask, solved,
+                                       predict(net, template.ask, solved))] == \
+            [w.id for w in fresh]
+
+
+def test_a_model_whose_forward_pass_is_not_finite_is_still_caught(monkeypatch):
+    """verify_model reads the forward pass that building the model ran (no second pass): a
+    witness whose real weights make the output infinite is still a difference."""
+    line = "Embedding(50, 4) > LSTM(3) > Dense(2)"
+    assert verify_model(line).ok
+    real = base.Maker.__call__
+
+    def infinite(self, shape, scale=0.5, low=None):
+        out = real(self, shape, scale, low)
+        return np.full(out.shape, np.inf, dtype=out.dtype) if self.allocate else out
+
+    monkeypatch.setattr(base.Maker, "__call__", infinite)
+    with np.errstate(all="ignore"):
+        result = verify_model(line)
+    assert "forward pass: the output is not finite" in result.differences
+    assert result.forward_input == (2, 3) and result.forward_output == (2, 2)
+
+
+def test_remembered_svg_numbers_and_attributes_are_written_as_before():
+    """num and _attr remember their results: the same text as working them out, and a bool is
+    never taken for the int it equals."""
+    for v in (0, -0.0, 0.04, -0.04, 0.05, 0.15, 0.25, 1, 1.0, 2.45, 1e-9, -3.96, 123456.789):
+        expected = f"{round(float(v), 1):.1f}".rstrip("0").rstrip(".")
+        assert svg.num(v) == ("0" if expected in ("-0", "") else expected)
+        assert svg.num(v) == svg.num(v)
+    assert svg._attr(1) == '"1"' and svg._attr(True) == '"True"' and svg._attr(1) == '"1"'
+    assert svg._attr('a"<b') == "'a\"&lt;b'"
+
+
+def test_workers_send_back_each_problems_json_line_and_figure():
+    """An export's worker processes encode each problem where it is made: the same lines and
+    figures, in the same order, as encoding the problems in one process."""
+    from rnnquiz.drill.bulk import generate_many
+    from rnnquiz.drill.practice import plan
+    from rnnquiz.export.jsonfmt import iter_json_lines, piece, to_json
+
+    templates = shipped_templates()
+    picks = plan(templates, 30, 3) + [(t, 1) for t in templates if t.figure][:3]
+    problems = [generate(t, s) for t, s in picks]
+    pooled = list(generate_many(picks, workers=2, then=piece))
+    assert pooled == list(generate_many(picks, workers=1, then=piece))
+    assert pooled == [piece(p) for p in problems]
+    assert any(figure for _, figure in pooled)
+    meta = {"seed": 3, "generator": "test"}
+    assert "".join(iter_json_lines((line for line, _ in pooled), meta)) == \
+        to_json(problems, meta)
+
+
+def test_moodle_written_a_question_at_a_time_is_the_whole_file(tmp_path):
+    from click.testing import CliRunner
+
+    from rnnquiz.cli import cli
+    from rnnquiz.drill.practice import plan
+    from rnnquiz.export.moodle import to_moodle_xml
+
+    out = tmp_path / "quiz.xml"
+    result = CliRunner().invoke(cli, ["export", "--format", "moodle", "--count", "40",
+                                       "--seed", "4", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    problems = [generate(t, s) for t, s in plan(shipped_templates(), 40, 4)]
+    meta = {"seed": 4, "generator": __import__("rnnquiz").__version__}
+    meta["generator"] = f"rnnquiz {meta['generator']}"
+    assert out.read_text(encoding="utf-8") == to_moodle_xml(problems, meta)
+
+
+def test_figure_texts_found_by_pattern_are_what_an_xml_parser_reads():
+    """The leak check and the alt text read a figure's texts with a pattern fitted to the SVG
+    writer: on every shipped figure template it finds exactly what ElementTree finds, and
+    anything laid out otherwise goes to the parser."""
+    from rnnquiz.drill.figure import parsed_svg_texts, svg_texts
+
+    figures = [t for t in shipped_templates() if t.figure]
+    assert figures
+    for template in figures:
+        for seed in range(12):
+            svg_text = generate(template, seed).figure.svg
+            assert svg_texts(svg_text) == parsed_svg_texts(svg_text)
+    nested = ('<svg xmlns="http://www.w3.org/2000/svg"><title>t</title><desc>d &amp; e</desc>'
+              '<text x="1">a<tspan>12</tspan></text><text>b &lt; c</text></svg>')
+    assert svg_texts(nested) == ("t", "d & e", "a12", "b < c")
+    assert svg.Drawing(10, 10, "a <b> & c", "d").text_file()
+    drawing = svg.Drawing(10, 10, "a <b> & c", 'say "x"')
+    drawing.text(1, 2, "W_hh & <n, n>")
+    assert svg_texts(drawing.text_file()) == ("a <b> & c", 'say "x"', "W_hh & <n, n>")
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (7, 3), (4, 200, 5), (20000, 64)])
+def test_witness_weights_are_the_uniform_draws_they_were(shape):
+    """The witness draws its weights as random() scaled in place: bit for bit the values
+    rng.uniform gave (scale and low as the layers pass them)."""
+    for scale, low in ((0.5, None), (0.1, None), (0.5, 0.5)):
+        lo, hi = (-scale, scale) if low is None else (low, low + scale)
+        want = np.random.default_rng(3).uniform(lo, hi, size=shape)
+        got = base.Maker(np.random.default_rng(3))(shape, scale, low)
+        assert got.shape == want.shape and got.dtype == np.float64
+        assert np.array_equal(got, want)
+    got32 = base.Maker(np.random.default_rng(3), np.float32)(shape)
+    assert np.array_equal(got32, np.random.default_rng(3).uniform(-0.5, 0.5, size=shape)
+                          .astype(np.float32))
+
+
+def test_validate_names_each_fault_by_its_own_template_in_any_order(monkeypatch):
+    """validate runs the slowest templates first; every fault still goes to its template, in
+    the templates' order, with or without worker processes."""
+    from rnnquiz.drill import bulk, validate
+    from rnnquiz.resources import problems_dir
+
+    monkeypatch.setattr(validate, "_first_fault",
+                        lambda t, seeds: f"fault of {t.id}" if len(t.id) % 3 == 0 else None)
+    alone = validate.validate_paths([problems_dir()], seeds=2)
+    monkeypatch.setattr(bulk, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(bulk, "_cores", lambda: 2)
+    pooled = validate.validate_paths([problems_dir()], seeds=2)
+    expected = [f"{t.source}: {t.id}: fault of {t.id}" for t in alone.templates
+                if len(t.id) % 3 == 0]
+    assert expected and alone.errors == expected and pooled.errors == expected
+    assert any(t.model is not None for t in alone.templates)
+
+
+def test_workers_send_back_each_formats_text_as_one_process_writes_it():
+    """GIFT blocks, Markdown blocks and Anki notes made in worker processes: the same pieces,
+    in order, as from the problems made in this process."""
+    import functools
+
+    from rnnquiz.drill.bulk import generate_many
+    from rnnquiz.drill.practice import plan
+    from rnnquiz.export import anki, gift, markdown
+
+    templates = shipped_templates()
+    picks = plan(templates, 24, 6) + [(t, 2) for t in templates if t.figure][:3]
+    problems = [generate(t, s) for t, s in picks]
+    with_images = functools.partial(markdown.piece, images=True)
+    for then in (gift.piece, markdown.piece, with_images, anki.note_piece, anki.tsv_piece):
+        assert list(generate_many(picks, workers=2, then=then)) == [then(p) for p in problems]
+    assert any(figure for _, _, figure, _ in map(with_images, problems))
+
+
+def test_markdown_without_a_file_leaves_out_a_figure_problem_without_words(tmp_path):
+    from click.testing import CliRunner
+
+    from rnnquiz.cli import cli
+
+    folder = tmp_path / "problems"
+    folder.mkdir()
+    (folder / "fig.yaml").write_text("""templates:
+  - id: bare-figure
+    skill: bare
+    title: A figure without words
+    params: {m: [2, 6], n: [2, 6], p: [2, 6]}
+    question: The figure shows an RNN. What is the shape of the highlighted matrix?
+    hints: ["It maps h_(t-1) to h_t."]
+    ask: {quantity: shape, tensor: W_hh}
+    figure: {kind: unrolled, highlight: W_hh, hide: [W_hh]}
+""", encoding="utf-8")
+    args = ["export", "--format", "markdown", "--problems", str(folder), "--skill", "bare",
+            "--count", "4", "--seed", "1"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "figure problem(s) left out" in result.stderr
+    assert "(give -o to write the figure files beside it)" in result.stderr
+    assert "bare-figure@" not in result.stdout
+    out = tmp_path / "sheet.md"
+    result = CliRunner().invoke(cli, [*args, "-o", str(out)])
+    assert result.exit_code == 0 and "left out" not in result.stderr
+    assert out.read_text(encoding="utf-8").count("](fig-") == \
+        len(list(tmp_path.glob("fig-*.svg"))) > 0
+
+
+def test_the_witness_of_a_network_is_built_once_and_a_changed_network_anew(monkeypatch):
+    """checking remembers the placeholder witness per network: the same network is counted
+    once in a process, any changed field builds and counts a new one, and a wrong engine
+    value is still caught."""
+    from rnnquiz.description.network import Network
+    from rnnquiz.drill import checking
+
+    built = []
+    real = checking.build_model
+
+    def counting(net, **kw):
+        built.append(net)
+        return real(net, **kw)
+
+    monkeypatch.setattr(checking, "build_model", counting)
+    checking._witness.cache_clear()
+    net = Network(7, 11, 3, cell="gru", convention="keras")
+    first = checking._witness(net)
+    assert checking._witness(Network(7, 11, 3, cell="gru", convention="keras")) == first
+    assert built == [net]
+    for changed in (net.replace(m=8), net.replace(reset_after=False), net.replace(bias=False),
+                    net.replace(bidirectional=True)):
+        assert checking._witness(changed) != first
+    assert len(built) == 5
+    assert first[0] == real(net, allocate=False).count()
+    assert first[1]["gru/recurrent_kernel"] == (11, 33)
+    from types import SimpleNamespace
+
+    from rnnquiz.calculator.rules import count
+
+    template = next(t for t in shipped_templates() if t.ask["quantity"] == "shape")
+    problem = generate(template, 3)
+    tensor = next(t for t in count(problem.network).tensors
+                  if t.shape == tuple(problem.answer))
+    right = SimpleNamespace(kind="shape", value=tuple(problem.answer), tensor=tensor)
+    wrong = SimpleNamespace(kind="shape", value=tuple(d + 1 for d in problem.answer),
+                            tensor=tensor)
+    assert checking.check(problem.network, template.ask, right) == []
+    assert checking.check(problem.network, template.ask, wrong)  # remembered, still checked
+    checking._witness.cache_clear()
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(max_size=9, max_layers=3))
+def test_one_count_gives_the_totals_of_both_bias_settings(net):
+    """The named mistakes read both totals off one Count: the engine's contract that they are
+    the totals of the network with and without biases."""
+    from rnnquiz.calculator.rules import count
+    from rnnquiz.drill.misconceptions import _total
+
+    for bias in (True, False):
+        assert _total(net, bias) == count(net.replace(bias=bias)).total
+
+
+@pytest.mark.parametrize("line", [
+    "Embedding(50, 4) > LSTM(3) > Dense(2)",
+    "nn.Embedding(30, 4) > nn.GRU(4, 3, batch_first=True) > nn.Linear(3, 2)",
+    "Input(shape=(3, 4)) > Bidirectional(GRU(3)) > LayerNormalization() > Dense(2)",
+    "Input(shape=(3, 4)) > Bidirectional(GRU(3, use_bias=False)) > Dense(2)",
+    "Input(shape=(3, 4)) > LayerNormalization(center=False)",
+    "nn.Linear(5, 3, bias=False) > nn.BatchNorm1d(3) > nn.LayerNorm(3, bias=False)",
+    "nn.GRU(4, 3, bidirectional=True, bias=False)",
+])
+def test_bias_counts_of_a_model_already_built_are_the_counts_built_afresh(line):
+    """verify_model hands bias_counts the witness it built: counted as it is when every bias
+    is on already, the model with every bias on built otherwise; the same figures."""
+    from rnnquiz.description.model import parse_model
+    from rnnquiz.witness.models import build_model as build_whole
+
+    spec = parse_model(line)
+    built = build_whole(spec, allocate=False)
+    assert bias_counts(spec, built=built) == bias_counts(spec)
+    assert _every_bias_on(spec) == ("False" not in line)
+    assert verify_model(line).ok
