@@ -294,7 +294,8 @@ def test_anki_text_import_says_figures_are_not_included(monkeypatch, tmp_path):
     assert len(result.stdout.splitlines()) == 5 + 3  # every shipped figure template has words
 
 
-def test_gift_leaves_out_a_figure_problem_without_words_and_says_so(tmp_path):
+def bare_figure_folder(tmp_path):
+    """A problems folder with one figure template that has no text-only wording."""
     folder = tmp_path / "problems"
     folder.mkdir()
     (folder / "fig.yaml").write_text("""templates:
@@ -307,6 +308,11 @@ def test_gift_leaves_out_a_figure_problem_without_words_and_says_so(tmp_path):
     ask: {quantity: shape, tensor: W_hh}
     figure: {kind: unrolled, highlight: W_hh, hide: [W_hh]}
 """, encoding="utf-8")
+    return folder
+
+
+def test_gift_leaves_out_a_figure_problem_without_words_and_says_so(tmp_path):
+    folder = bare_figure_folder(tmp_path)
     out = tmp_path / "quiz.gift"
     result = CliRunner().invoke(cli, ["export", "--format", "gift", "--problems", str(folder),
                                       "--skill", "bare", "--count", "2", "--seed", "1",

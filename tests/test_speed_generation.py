@@ -182,21 +182,11 @@ def test_workers_send_back_each_formats_text_as_one_process_writes_it():
 
 def test_markdown_without_a_file_leaves_out_a_figure_problem_without_words(tmp_path):
     from click.testing import CliRunner
+    from test_problem_figures import bare_figure_folder
 
     from rnnquiz.cli import cli
 
-    folder = tmp_path / "problems"
-    folder.mkdir()
-    (folder / "fig.yaml").write_text("""templates:
-  - id: bare-figure
-    skill: bare
-    title: A figure without words
-    params: {m: [2, 6], n: [2, 6], p: [2, 6]}
-    question: The figure shows an RNN. What is the shape of the highlighted matrix?
-    hints: ["It maps h_(t-1) to h_t."]
-    ask: {quantity: shape, tensor: W_hh}
-    figure: {kind: unrolled, highlight: W_hh, hide: [W_hh]}
-""", encoding="utf-8")
+    folder = bare_figure_folder(tmp_path)
     args = ["export", "--format", "markdown", "--problems", str(folder), "--skill", "bare",
             "--count", "4", "--seed", "1"]
     result = CliRunner().invoke(cli, args)

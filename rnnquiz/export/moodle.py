@@ -53,8 +53,9 @@ GRADE = 2  # marks per question: a 2-D shape's two blanks are worth 1 each
 def grade(problems) -> int:
     """Marks per question: GRADE, or a multiple of it that every shape's blanks divide.
 
-    The same in every file (2 for the shipped templates), so quizzes built from several
-    imports weigh their questions alike."""
+    Every question of a file gets the same marks: 2, or 6 when a shape has three
+    dimensions (a whole model's sequence output, (batch, T, units)), so that each of its
+    blanks is worth a whole mark."""
     marks = GRADE
     for p in problems:
         if p.kind == "shape" and not p.choices:
