@@ -1,7 +1,8 @@
 """Entry point for ``rnnquiz`` and ``python -m rnnquiz``.
 
-``rnnquiz count`` with plain options, or with a model line, is answered here without importing
-click, numpy or yaml, so it runs about as fast as Python starts. Anything else, including every
+``rnnquiz count`` with plain options, or with a model line or model file (``--json`` and
+``--explain`` too), is answered here without importing click, numpy, json or yaml, so it runs
+about as fast as Python starts. Anything else, including every
 error and ``--help``, goes to the click CLI in ``rnnquiz.cli``, which owns the command line's
 behaviour; the fast path only ever reproduces its successful output (tests compare the two).
 """
@@ -61,18 +62,20 @@ def parse_fast(args):
 _MODEL_INTS = {"--T": "T", "--batch": "batch"}
 
 
-def _exists(path):
+def _is_file(path):
+    """What ``rnnquiz.calculator.model`` asks of a MODEL containing parentheses."""
     import os
 
     try:
-        return os.path.exists(path)
+        return len(path) < 4096 and os.path.isfile(path)
     except (OSError, ValueError):
         return False
 
 
 def parse_fast_model(args):
-    """(model line, options) of a plain ``count MODEL`` call, or None when click must handle
-    it. Only a line (it has parentheses) takes this path; a file goes to click."""
+    """(model line or file, options) of a plain ``count MODEL`` call, or None when click must
+    handle it. ``options["file"]`` says MODEL is read as a file, as click's path reads it: a
+    MODEL without parentheses, or one that names an existing file."""
     model = None
     values = {}
     k = 0
@@ -80,13 +83,14 @@ def parse_fast_model(args):
         arg = args[k]
         name, eq, inline = arg.partition("=")
         if not arg.startswith("-"):
-            if model is not None or "(" not in arg or _exists(arg):
+            if model is not None or not arg.strip():
                 return None
             model = arg
+            values["file"] = "(" not in arg or _is_file(arg)
             k += 1
             continue
-        if name == "--explain" and not eq:
-            values["explain"] = True
+        if name in ("--explain", "--json") and not eq:
+            values[name[2:]] = True
             k += 1
             continue
         if name not in _MODEL_INTS and name != "--convention":
@@ -119,25 +123,40 @@ def fast_count_model(args):
         return None
     model, options = parsed
     explain = options.pop("explain", False)
+    as_json = options.pop("json", False)
     from rnnquiz.calculator.model import count_model
     from rnnquiz.errors import ModelError
 
+    if options.pop("file"):
+        from rnnquiz.description.modelfile import plain_model_file
+
+        model = plain_model_file(model, options.get("framework"))
+        if model is None:
+            return None  # click's path reads it with json or yaml, or says what is wrong
     try:
         result = count_model(model, **options)
     except ModelError:
         return None  # click says it, one line, exit 2
-    from rnnquiz.calculator.summary import model_report
+    from rnnquiz.calculator import summary
 
-    return model_report(result, explain=explain)
+    if not as_json:
+        return summary.model_report(result, explain=explain)
+    data = result.as_dict()
+    if explain:
+        data["explanation"] = summary.worked_solution(result)
+    from rnnquiz.calculator.plainjson import dumps
+
+    try:
+        return dumps(data)
+    except TypeError:
+        return None
 
 
 def fast_count(args):
     """The output of ``rnnquiz count ARGS`` when the fast path can give it, else None."""
-    if any("(" in arg for arg in args):
-        return fast_count_model(args)
     options = parse_fast(args)
     if options is None:
-        return None
+        return fast_count_model(args)
     from rnnquiz.calculator.rules import count
     from rnnquiz.description.network import Network
     from rnnquiz.errors import NetworkError
