@@ -2,7 +2,8 @@
 
 ``rnnquiz count`` with plain options, or with a model line or model file (``--json`` and
 ``--explain`` too), is answered here without importing click, numpy, json or yaml, so it runs
-about as fast as Python starts. Anything else, including every
+about as fast as Python starts; so is plain ``rnnquiz list``, from the index of the shipped
+templates (``rnnquiz.drill.indexed``). Anything else, including every
 error and ``--help``, goes to the click CLI in ``rnnquiz.cli``, which owns the command line's
 behaviour; the fast path only ever reproduces its successful output (tests compare the two).
 """
@@ -223,19 +224,25 @@ def main(argv=None) -> int:
 
     streams.reopen_closed()
     args = sys.argv[1:] if argv is None else list(argv)
+    text = None
     if args and args[0] == "count":
         text = fast_count(args[1:])
-        if text is not None:
+    elif args == ["list"]:
+        from rnnquiz.drill.listing import shipped_listing
+
+        lines = shipped_listing()
+        text = None if lines is None else "\n".join(lines)
+    if text is not None:
+        try:
+            data = (text + "\n").encode(sys.stdout.encoding or "utf-8")
+        except UnicodeEncodeError:
+            data = None  # click's echo knows how to degrade; let it print
+        if data is not None:
             try:
-                data = (text + "\n").encode(sys.stdout.encoding or "utf-8")
-            except UnicodeEncodeError:
-                data = None  # click's echo knows how to degrade; let it print
-            if data is not None:
-                try:
-                    streams.write_stdout(text + "\n")
-                except OSError as e:
-                    return streams.give_up(e)
-                return 0
+                streams.write_stdout(text + "\n")
+            except OSError as e:
+                return streams.give_up(e)
+            return 0
     limit_blas_threads()
     from rnnquiz.cli import main as cli_main
 
