@@ -257,3 +257,22 @@ def test_mutated_lines_are_read_as_python_reads_them_or_left(line, where, char, 
     line = line.strip()
     if line:
         check_same_reading(line)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(CORPUS), st.lists(st.sampled_from(
+    [("--json",), ("--explain",), ("--T", "5"), ("--batch=2",), ("--convention", "pytorch"),
+     ("--convention", "keras"), ("--T", "0"), ("--diagram",)]), max_size=3, unique=True))
+def test_the_fast_path_prints_what_click_prints_for_every_line(line, options):
+    from click.testing import CliRunner
+
+    from rnnquiz.__main__ import fast_count
+    from rnnquiz.cli import cli
+
+    args = [line, *(word for option in options for word in option)]
+    fast = fast_count(args)
+    result = CliRunner().invoke(cli, ["count", *args])
+    if fast is not None:
+        assert result.exit_code == 0 and result.output == fast + "\n"
+    elif ("--diagram",) not in options and ("--T", "0") not in options:
+        assert result.exit_code != 0, args  # the fast path left a line click can count

@@ -181,3 +181,18 @@ def test_a_file_count_imports_no_json_yaml_click_or_numpy(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.rstrip().endswith("[]") and '"total": 213301' in out
+
+
+@pytest.mark.parametrize("extra", [["--bogus"], ["--json", "--diagram"], ["--m", "3"],
+                                   ["--T", "0"], ["--T=x"], ["--convention", "textbook"],
+                                   ["--batch"], ["--explain=1"], ["--json", "--grid"]])
+@pytest.mark.parametrize("model", ["line", "file"])
+def test_a_bad_option_is_still_clicks_one_line_usage_error(tmp_path, capsys, model, extra):
+    path = tmp_path / "model.yaml"
+    path.write_text(FILES[0])
+    args = ["Embedding(50, 8) > LSTM(4)" if model == "line" else str(path), *extra]
+    assert fast_count(args) is None
+    assert main(["count", *args]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("Error: ")
+    assert captured.err.count("\n") == 1

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-import xml.etree.ElementTree as ET
 
 from rnnquiz.calculator.render import shape_text
 from rnnquiz.drill.wording import fill
@@ -63,6 +62,8 @@ def draw(template, seed: int, net, names: dict) -> Figure:
 @functools.lru_cache(maxsize=8)
 def svg_texts(svg: str) -> tuple:
     """The title, the description and every text of the figure, in document order."""
+    import xml.etree.ElementTree as ET  # here only: practice starts without XML
+
     root = ET.fromstring(svg.encode("utf-8"))
     out = []
     for tag in ("title", "desc"):
