@@ -214,11 +214,30 @@ def _json_text(result, explain, diagram):
         return None
 
 
+def _leave_now():
+    """End the process with status 0 at once, its output written and flushed.
+
+    Python's tear-down at exit (every module's namespace cleared, every object freed) costs
+    more than a fast-path answer takes to compute: about 2 ms on a quiet machine, several
+    under load. Nothing is left to do at that point: no file open, no thread, no exit hook.
+    """
+    import os
+
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    os._exit(0)
+
+
 def main(argv=None) -> int:
     """Run ``rnnquiz ARGS``; returns the exit status (0, 1 runtime failure, 2 bad usage).
 
     Standard output that cannot be written ends the command with status 1: quietly for a
-    closed pipe, else with one line on standard error (see ``rnnquiz.streams``).
+    closed pipe, else with one line on standard error (see ``rnnquiz.streams``). Run as the
+    program (``argv`` None: the ``rnnquiz`` launcher, ``python -m rnnquiz``), an answer from the
+    fast path ends the process as soon as it is flushed (see ``_leave_now``); called with a
+    list of arguments, main always returns.
     """
     from rnnquiz import streams
 
@@ -242,6 +261,8 @@ def main(argv=None) -> int:
                 streams.write_stdout(text + "\n")
             except OSError as e:
                 return streams.give_up(e)
+            if argv is None:
+                _leave_now()
             return 0
     limit_blas_threads()
     from rnnquiz.cli import main as cli_main
