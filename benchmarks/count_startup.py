@@ -3,7 +3,7 @@
 Goals (issues 2, 10 and 11): the median of `rnnquiz count --m 10 --n 20 --p 5`, and of a whole
 model (`rnnquiz count "Embedding(5000, 32, input_length=100) > LSTM(100) > Dense(1)"`, the same
 model as a YAML file, and with `--json`), at most 1.3x the median of `python -c pass`. Also
-checks that no path imported numpy, yaml, click or json.
+checks that no path imported numpy, yaml, click, json or Python's parser (_ast).
 
     python benchmarks/count_startup.py [--runs 40]
 """
@@ -35,7 +35,8 @@ MODEL = "Embedding(5000, 32, input_length=100) > LSTM(100) > Dense(1, activation
 def _heavy(args):
     probe = (f"import sys; from rnnquiz.__main__ import fast_count; "
              f"assert fast_count({args!r}) is not None; "
-             "print(','.join(m for m in ('numpy','yaml','click','json') if m in sys.modules))")
+             "print(','.join(m for m in ('numpy','yaml','click','json','_ast') "
+             "if m in sys.modules))")
     return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True).stdout.strip()
 
