@@ -236,13 +236,13 @@ def lines(draw):
     return out.strip()
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(lines())
 def test_generated_lines_are_read_as_python_reads_them_or_left(line):
     check_same_reading(line)
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.sampled_from(CORPUS), st.integers(0, 10_000), st.sampled_from(
     list("()[],.=>'\" -+_0123456789aTxé#\\\t") + ["", "((", "))", "=="]),
     st.sampled_from(["insert", "replace", "delete"]))

@@ -99,7 +99,7 @@ def yaml_files(draw):
         st.sampled_from(["", "\n", "\n\n", " "]))
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(yaml_files())
 def test_generated_yaml_is_read_as_the_loader_reads_it_or_left(text):
     try:
@@ -115,7 +115,7 @@ _json_values = st.recursive(
                                                                 max_size=3), max_leaves=10)
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(_json_values, st.sampled_from([None, 0, 2]), st.integers(0, 60),
        st.sampled_from(["", " ", "x", "]", "}", ",", "\ufeff", "\n", "\\", '"', "NaN", "-"]))
 def test_json_is_read_as_json_loads_reads_it_or_left(value, indent, where, char):
