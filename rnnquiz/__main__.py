@@ -3,9 +3,9 @@
 ``rnnquiz count`` with plain options, or with a model line or model file (``--json`` and
 ``--explain`` too), is answered here without importing click, numpy, json or yaml, so it runs
 about as fast as Python starts; so is plain ``rnnquiz list``, from the index of the shipped
-templates (``rnnquiz.drill.indexed``). Anything else, including every
-error and ``--help``, goes to the click CLI in ``rnnquiz.cli``, which owns the command line's
-behaviour; the fast path only ever reproduces its successful output (tests compare the two).
+templates (``rnnquiz.drill.indexed``). Anything else, including every error and ``--help``,
+goes to the click CLI in ``rnnquiz.cli``, which owns the command line's behaviour; the fast
+path only ever reproduces its successful output (tests compare the two).
 """
 
 from __future__ import annotations
