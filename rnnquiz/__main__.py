@@ -109,7 +109,8 @@ def parse_fast_model(args):
                 return None
             values["framework"] = value
         else:
-            if not (value.isascii() and value.isdigit()) or int(value) < 1:
+            # Longer than any valid size: click says why (int() would refuse 4,300 digits).
+            if not (value.isascii() and value.isdigit()) or len(value) > 101 or int(value) < 1:
                 return None
             values[_MODEL_INTS[name]] = int(value)
     if model is None:

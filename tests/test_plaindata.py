@@ -185,7 +185,8 @@ def test_a_file_count_imports_no_json_yaml_click_or_numpy(tmp_path):
 
 @pytest.mark.parametrize("extra", [["--bogus"], ["--json", "--diagram"], ["--m", "3"],
                                    ["--T", "0"], ["--T=x"], ["--convention", "textbook"],
-                                   ["--batch"], ["--explain=1"], ["--json", "--grid"]])
+                                   ["--batch"], ["--explain=1"], ["--json", "--grid"],
+                                   ["--T", "9" * 5000]])
 @pytest.mark.parametrize("model", ["line", "file"])
 def test_a_bad_option_is_still_clicks_one_line_usage_error(tmp_path, capsys, model, extra):
     path = tmp_path / "model.yaml"
@@ -196,3 +197,11 @@ def test_a_bad_option_is_still_clicks_one_line_usage_error(tmp_path, capsys, mod
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.startswith("Error: ")
     assert captured.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("extra", [["--T", "9" * 5000], ["--batch", "1" * 4400], ["--T"]])
+def test_options_alone_are_clicks_one_line_usage_error(capsys, extra):
+    assert fast_count(extra) is None
+    assert main(["count", *extra]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("Error: ") and captured.err.count("\n") == 1
