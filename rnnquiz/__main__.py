@@ -84,8 +84,8 @@ def parse_fast_model(args):
         arg = args[k]
         name, eq, inline = arg.partition("=")
         if not arg.startswith("-"):
-            if model is not None or not arg.strip():
-                return None
+            if model is not None or not arg.strip() or "\0" in arg:
+                return None  # click's path says what is wrong
             model = arg
             values["file"] = "(" not in arg or _is_file(arg)
             k += 1

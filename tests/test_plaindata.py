@@ -205,3 +205,22 @@ def test_options_alone_are_clicks_one_line_usage_error(capsys, extra):
     assert main(["count", *extra]) == 2
     captured = capsys.readouterr()
     assert captured.err.startswith("Error: ") and captured.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("model", ["a\0b", "LSTM(3)\0", "x" * 100_000, "(" * 5000, "/", "."])
+def test_odd_model_arguments_are_clicks_one_line_error(capsys, model):
+    assert fast_count([model]) is None
+    assert main(["count", model]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("Error: ") and captured.err.count("\n") == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(["--json", "--explain", "--T", "--batch", "--convention", "pytorch", "--m",
+                     "3", "--n", "LSTM(3)", "Dense(1) > Dense(2)", "9" * 200, "-", "--",
+                     "model.yaml", "/dev/null", "/", "\0", "(("])), max_size=5))
+def test_the_fast_path_never_raises(args):
+    text = fast_count(args)
+    assert text is None or isinstance(text, str)

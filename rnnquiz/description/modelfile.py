@@ -59,7 +59,7 @@ def plain_model_file(path, framework: str | None = None):
         if data is None:
             return None
         text = data.decode("utf-8")
-    except (ModelError, UnicodeDecodeError):
+    except (ModelError, UnicodeDecodeError, ValueError):  # ValueError: a NUL in the path
         return None
     content = loads(text, path.endswith(".json") or text.lstrip().startswith(("{", "[")))
     if content is UNSURE:
