@@ -276,3 +276,20 @@ def test_the_fast_path_prints_what_click_prints_for_every_line(line, options):
         assert result.exit_code == 0 and result.output == fast + "\n"
     elif ("--diagram",) not in options and ("--T", "0") not in options:
         assert result.exit_code != 0, args  # the fast path left a line click can count
+
+
+@pytest.mark.parametrize("line", [
+    "Dense(" + "[" * 3000 + "]" * 3000 + ")", "Dense(" + "(1," * 3000 + ")" * 3000 + ")",
+    "A(" * 3000 + ")" * 3000, "Dense(" + "-" * 3000 + "1)",
+    "Bidirectional(" * 70 + "LSTM(3)" + ")" * 70, "Dense(1, x=" + "[" * 70 + "]" * 70 + ")",
+])
+def test_deep_lines_are_left_to_python_and_never_overflow(line):
+    assert modelsyntax.calls(line) is None
+
+    def outcome(read):
+        try:
+            return [_layer(x) for x in read(line)]
+        except ModelError as e:
+            return str(e)
+
+    assert outcome(lambda x: parse_layers(x)[0]) == outcome(python_layers)

@@ -22,7 +22,7 @@ _CONSTANTS = {"True": True, "False": False, "None": None}
 _NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NAME_CHARS = _NAME_START | frozenset("0123456789")
 _DIGITS = frozenset("0123456789")
-MAX_DEPTH = 64  # calls inside calls; deeper lines go to Python's parser
+MAX_DEPTH = 64  # calls and tuples inside each other; deeper lines go to Python's parser
 MAX_NUMBER = 100  # characters of one number literal
 
 
@@ -52,7 +52,7 @@ def calls(source: str):
         return None
     try:
         return _Reader(source).chain()
-    except _Unsure:
+    except (_Unsure, RecursionError):
         return None
 
 
@@ -110,9 +110,7 @@ class _Reader:
             parts.append(self.name())
         self.spaces()
         self.expect("(")
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise _Unsure
+        self.enter()
         args, keywords = self.arguments()
         self.depth -= 1
         return Call(".".join(parts), start, self.i, args, keywords)
@@ -222,9 +220,15 @@ class _Reader:
         self.i = i
         return int(text)
 
+    def enter(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Unsure
+
     def sequence(self, opener):
         closer = ")" if opener == "(" else "]"
         self.i += 1
+        self.enter()
         items, trailing = [], False
         self.spaces()
         while self.peek() != closer:
@@ -238,6 +242,7 @@ class _Reader:
             elif self.peek() != closer:
                 raise _Unsure
         self.i += 1
+        self.depth -= 1
         if opener == "(" and len(items) == 1 and not trailing:
             raise _Unsure  # (x) is x in parentheses, not a tuple
         return tuple(items)
