@@ -25,10 +25,14 @@ import sys
 import tempfile
 import time
 
+MODEL = "Embedding(5000, 32, input_length=100) > LSTM(100) > Dense(1, activation='sigmoid')"
 DEFAULT = [
     ("count --m 10 --n 20 --p 5", 1.3),
     ("count --m 10 --n 20 --p 5 --json", 1.3),
     ("count --m 10 --n 20 --p 5 --cell lstm --explain", 1.3),
+    (f'count "{MODEL}"', 1.3),
+    (f'count "{MODEL}" --json --explain', 1.3),
+    ("count MODEL.yaml", 1.3),
     ("list", 1.3),
     ("validate", None),
 ]
@@ -92,11 +96,17 @@ def main():
               "modules again on every run (about 2x python's start-up); unset it for the "
               "figures an installed rnnquiz gives")
     wall(pypass)
+    folder = tempfile.TemporaryDirectory()
+    model_file = os.path.join(folder.name, "model.yaml")
+    with open(model_file, "w", encoding="utf-8") as f:
+        f.write("".join(f"- {layer.strip()}\n" for layer in MODEL.split(">")))
     for line, goal in DEFAULT + [(c, 1.3) for c in args.cmd]:
-        cmd = tool + shlex.split(line)
+        cmd = tool + [model_file if word == "MODEL.yaml" else word for word in shlex.split(line)]
         wall(cmd)  # warm the file cache
         ours, base, ratio = paired(lambda c=cmd: wall(c), lambda: wall(pypass), args.runs)
         note = f"(goal <= {goal}x)" if goal else "(goal <= 1.5 s)"
+        if len(line) > 48:
+            line = line[:45] + "..."
         print(f"rnnquiz {line:<48} {1e3 * ours:7.1f} ms   python -c pass {1e3 * base:6.1f} ms"
               f"   ratio {ratio:5.2f}x {note}")
     with tempfile.TemporaryDirectory() as data:

@@ -1,9 +1,11 @@
 """Entry point for ``rnnquiz`` and ``python -m rnnquiz``.
 
-``rnnquiz count`` with plain options, or with a model line, is answered here without importing
-click, numpy or yaml, so it runs about as fast as Python starts. Anything else, including every
-error and ``--help``, goes to the click CLI in ``rnnquiz.cli``, which owns the command line's
-behaviour; the fast path only ever reproduces its successful output (tests compare the two).
+``rnnquiz count`` with plain options, or with a model line or model file (``--json`` and
+``--explain`` too), is answered here without importing click, numpy, json or yaml, so it runs
+about as fast as Python starts; so is plain ``rnnquiz list``, from the index of the shipped
+templates (``rnnquiz.drill.indexed``). Anything else, including every error and ``--help``,
+goes to the click CLI in ``rnnquiz.cli``, which owns the command line's behaviour; the fast
+path only ever reproduces its successful output (tests compare the two).
 """
 
 from __future__ import annotations
@@ -61,18 +63,20 @@ def parse_fast(args):
 _MODEL_INTS = {"--T": "T", "--batch": "batch"}
 
 
-def _exists(path):
+def _is_file(path):
+    """What ``rnnquiz.calculator.model`` asks of a MODEL containing parentheses."""
     import os
 
     try:
-        return os.path.exists(path)
+        return len(path) < 4096 and os.path.isfile(path)
     except (OSError, ValueError):
         return False
 
 
 def parse_fast_model(args):
-    """(model line, options) of a plain ``count MODEL`` call, or None when click must handle
-    it. Only a line (it has parentheses) takes this path; a file goes to click."""
+    """(model line or file, options) of a plain ``count MODEL`` call, or None when click must
+    handle it. ``options["file"]`` says MODEL is read as a file, as click's path reads it: a
+    MODEL without parentheses, or one that names an existing file."""
     model = None
     values = {}
     k = 0
@@ -80,13 +84,14 @@ def parse_fast_model(args):
         arg = args[k]
         name, eq, inline = arg.partition("=")
         if not arg.startswith("-"):
-            if model is not None or "(" not in arg or _exists(arg):
-                return None
+            if model is not None or not arg.strip() or "\0" in arg:
+                return None  # click's path says what is wrong
             model = arg
+            values["file"] = "(" not in arg or _is_file(arg)
             k += 1
             continue
-        if name == "--explain" and not eq:
-            values["explain"] = True
+        if name in ("--explain", "--json") and not eq:
+            values[name[2:]] = True
             k += 1
             continue
         if name not in _MODEL_INTS and name != "--convention":
@@ -104,7 +109,8 @@ def parse_fast_model(args):
                 return None
             values["framework"] = value
         else:
-            if not (value.isascii() and value.isdigit()) or int(value) < 1:
+            # Longer than any valid size: click says why (int() would refuse 4,300 digits).
+            if not (value.isascii() and value.isdigit()) or len(value) > 101 or int(value) < 1:
                 return None
             values[_MODEL_INTS[name]] = int(value)
     if model is None:
@@ -119,25 +125,40 @@ def fast_count_model(args):
         return None
     model, options = parsed
     explain = options.pop("explain", False)
+    as_json = options.pop("json", False)
     from rnnquiz.calculator.model import count_model
     from rnnquiz.errors import ModelError
 
+    if options.pop("file"):
+        from rnnquiz.description.modelfile import plain_model_file
+
+        model = plain_model_file(model, options.get("framework"))
+        if model is None:
+            return None  # click's path reads it with json or yaml, or says what is wrong
     try:
         result = count_model(model, **options)
     except ModelError:
         return None  # click says it, one line, exit 2
-    from rnnquiz.calculator.summary import model_report
+    from rnnquiz.calculator import summary
 
-    return model_report(result, explain=explain)
+    if not as_json:
+        return summary.model_report(result, explain=explain)
+    data = result.as_dict()
+    if explain:
+        data["explanation"] = summary.worked_solution(result)
+    from rnnquiz.calculator.plainjson import dumps
+
+    try:
+        return dumps(data)
+    except TypeError:
+        return None
 
 
 def fast_count(args):
     """The output of ``rnnquiz count ARGS`` when the fast path can give it, else None."""
-    if any("(" in arg for arg in args):
-        return fast_count_model(args)
     options = parse_fast(args)
     if options is None:
-        return None
+        return fast_count_model(args)
     from rnnquiz.calculator.rules import count
     from rnnquiz.description.network import Network
     from rnnquiz.errors import NetworkError
@@ -194,29 +215,56 @@ def _json_text(result, explain, diagram):
         return None
 
 
+def _leave_now():
+    """End the process with status 0 at once, its output written and flushed.
+
+    Python's tear-down at exit (every module's namespace cleared, every object freed) costs
+    more than a fast-path answer takes to compute: about 2 ms on a quiet machine, several
+    under load. Nothing is left to do at that point: no file open, no thread, no exit hook.
+    """
+    import os
+
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    os._exit(0)
+
+
 def main(argv=None) -> int:
     """Run ``rnnquiz ARGS``; returns the exit status (0, 1 runtime failure, 2 bad usage).
 
     Standard output that cannot be written ends the command with status 1: quietly for a
-    closed pipe, else with one line on standard error (see ``rnnquiz.streams``).
+    closed pipe, else with one line on standard error (see ``rnnquiz.streams``). Run as the
+    program (``argv`` None: the ``rnnquiz`` launcher, ``python -m rnnquiz``), an answer from the
+    fast path ends the process as soon as it is flushed (see ``_leave_now``); called with a
+    list of arguments, main always returns.
     """
     from rnnquiz import streams
 
     streams.reopen_closed()
     args = sys.argv[1:] if argv is None else list(argv)
+    text = None
     if args and args[0] == "count":
         text = fast_count(args[1:])
-        if text is not None:
+    elif args == ["list"]:
+        from rnnquiz.drill.listing import shipped_listing
+
+        lines = shipped_listing()
+        text = None if lines is None else "\n".join(lines)
+    if text is not None:
+        try:
+            data = (text + "\n").encode(sys.stdout.encoding or "utf-8")
+        except UnicodeEncodeError:
+            data = None  # click's echo knows how to degrade; let it print
+        if data is not None:
             try:
-                data = (text + "\n").encode(sys.stdout.encoding or "utf-8")
-            except UnicodeEncodeError:
-                data = None  # click's echo knows how to degrade; let it print
-            if data is not None:
-                try:
-                    streams.write_stdout(text + "\n")
-                except OSError as e:
-                    return streams.give_up(e)
-                return 0
+                streams.write_stdout(text + "\n")
+            except OSError as e:
+                return streams.give_up(e)
+            if argv is None:
+                _leave_now()
+            return 0
     limit_blas_threads()
     from rnnquiz.cli import main as cli_main
 

@@ -282,12 +282,13 @@ def test_count_model_from_a_file(tmp_path):
     odd = tmp_path / "model (1).json"
     odd.write_text('["Input(shape=(3, 2))", "GRU(4)"]')
     assert count_model(str(odd)).total == 3 * (4 * 2 + 4 * 4 + 2 * 4)
-    assert fast_count([str(odd)]) is None
+    assert fast_count([str(odd)]) == CliRunner().invoke(cli, ["count", str(odd)]).output[:-1]
 
 
 @pytest.mark.parametrize("args", [
     [EXAMPLE_1], [EXAMPLE_2, "--explain"], [EXAMPLE_3, "--T", "4"],
     [EXAMPLE_3, "--batch=3", "--explain"], ["LSTM(4, 3)", "--convention", "pytorch"],
+    [EXAMPLE_1, "--json"], [EXAMPLE_2, "--json", "--explain"], [EXAMPLE_3, "--json"],
     ["nn.Conv1d(4, 8, 3) > nn.MaxPool1d(2)", "--T", "9"],
 ])
 def test_fast_path_prints_what_click_prints(args):
@@ -299,7 +300,7 @@ def test_fast_path_prints_what_click_prints(args):
 
 
 @pytest.mark.parametrize("args", [
-    [EXAMPLE_1, "--json"], [EXAMPLE_1, "--m", "3"], ["LSTM(3)"], [EXAMPLE_1, EXAMPLE_1],
+    [EXAMPLE_1, "--diagram"], [EXAMPLE_1, "--m", "3"], ["LSTM(3)"], [EXAMPLE_1, EXAMPLE_1],
     [EXAMPLE_1, "--convention", "textbook"], [EXAMPLE_1, "--verify"],
 ])
 def test_fast_path_leaves_the_rest_to_click(args):

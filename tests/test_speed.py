@@ -182,7 +182,7 @@ def test_a_failing_problem_in_a_worker_stops_the_export(monkeypatch):
 
 
 _plain = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(),
+    st.none() | st.booleans() | st.integers() | st.text() | st.floats(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
     max_leaves=20)
 
@@ -198,7 +198,7 @@ def test_the_json_writer_refuses_what_it_cannot_write():
     from rnnquiz.calculator.plainjson import dumps
 
     with pytest.raises(TypeError):
-        dumps({"x": 0.5})
+        dumps({"x": {0.5}})
 
 
 def test_count_json_takes_the_fast_path_without_json_or_click():

@@ -160,16 +160,3 @@ def test_same_as_copies_a_drawn_value_and_is_checked(tmp_path):
         assert errors_of(tmp_path, GOOD.replace("p: [2, 10]}", f"p: {bad}}}")) == [
             "counts.yaml: templates[0].params.p: expected {same_as: NAME} naming another "
             f"parameter of the same kind, got {got}"]
-
-
-def test_a_file_read_again_is_parsed_again_only_when_its_text_changed(tmp_path):
-    path = write(tmp_path, GOOD)
-    first, _ = load_file(path)
-    again, _ = load_file(path)
-    assert again == first and again is not first  # remembered, in a new list
-    # the same size, rewritten at once (the same mtime on a coarse clock): still the new text
-    write(tmp_path, GOOD.replace("[2, 10], n", "[3, 10], n"))
-    changed, errors = load_file(path)
-    assert errors == [] and changed[0].params["m"] == [3, 10]
-    write(tmp_path, GOOD.replace("[2, 10], n", "[0, 10], n"))
-    assert load_file(path)[1] and load_file(path)[0] == []

@@ -2,14 +2,18 @@
 
 ``import json`` costs about 8 ms (its decoder loads ``re``): more than a third of Python's own
 start-up, so ``rnnquiz count --json`` writes its object with this instead. Handles dict (str
-keys), list, tuple, str, int, bool and None, byte for byte as ``json.dumps(..., indent=2)``;
-anything else (a float) raises TypeError so the caller can fall back to json itself.
+keys), list, tuple, str, int, float, bool and None, byte for byte as
+``json.dumps(..., indent=2)``; anything else raises TypeError so the caller can fall back to
+json itself.
 """
 
 from __future__ import annotations
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
             "\f": "\\f"}
+
+
+_INF = float("inf")
 
 
 def _string(text: str) -> str:
@@ -39,6 +43,9 @@ def _encode(value, depth: int, out: list) -> None:
         out.append(_string(value))
     elif type(value) is int:
         out.append(str(value))
+    elif type(value) is float:  # as json's encoder writes a float (allow_nan, its default)
+        out.append("NaN" if value != value else "Infinity" if value == _INF else
+                   "-Infinity" if value == -_INF else float.__repr__(value))
     elif isinstance(value, dict):
         if not value:
             out.append("{}")

@@ -17,13 +17,8 @@ def list_templates(problem_dirs):
     Example:
       rnnquiz list
     """
+    from rnnquiz.drill.listing import listing_lines
+
     templates = all_templates(problem_dirs)
-    by_skill = {}
-    for t in templates:
-        by_skill.setdefault(t.skill, []).append(t)
-    for skill in sorted(by_skill):
-        group = sorted(by_skill[skill], key=lambda t: t.id)
-        click.echo(f"{skill} ({len(group)})")
-        width = max(len(t.id) for t in group)
-        for t in group:
-            click.echo(f"  {t.id:<{width}}  [{t.difficulty}] {t.title}")
+    for line in listing_lines((t.skill, t.id, t.difficulty, t.title) for t in templates):
+        click.echo(line)

@@ -15,8 +15,7 @@ the witness to work out); only each argument on its own.
 
 from __future__ import annotations
 
-import _ast
-
+from rnnquiz.description import modelsyntax
 from rnnquiz.description.signatures import (
     FRAMEWORKS,
     KERAS_ACTIVATION_NAMES,
@@ -35,6 +34,7 @@ _EQUIVALENT = {"pytorch": {"Dense": "PyTorch calls it nn.Linear(in_features, out
                          "SimpleRNN(units); nn.RNN is PyTorch's"}}
 MAX_LINE = 20_000  # characters; a model line is a few hundred
 MAX_LAYERS = 1_000
+_ast = None  # Python's syntax tree module, loaded by _python_parser() when a line needs it
 
 
 class Layer:
@@ -100,6 +100,19 @@ def parse_layers(text: str, framework: str | None = None):
     if not source:
         raise ModelError("the model line is empty: write layers joined by '>', e.g. "
                          "\"Embedding(5000, 32) > LSTM(100) > Dense(1)\"")
+    plain = modelsyntax.calls(source)
+    if plain is not None and len(plain) <= MAX_LAYERS:
+        try:
+            return [_bind_call(call, source, framework) for call in plain], source
+        except ModelError:
+            pass  # Python's parser reads the line again and words the error
+    return python_layers(source, framework), source
+
+
+def python_layers(source: str, framework: str | None = None) -> list:
+    """The bound layers of a stripped line as Python's parser reads it: every line the plain
+    reader leaves, and every error's wording."""
+    _python_parser()
     try:
         tree = compile(source, "<model>", "eval", _ast.PyCF_ONLY_AST)
     except SyntaxError as e:
@@ -111,7 +124,33 @@ def parse_layers(text: str, framework: str | None = None):
     calls = _chain(tree.body, line)
     if len(calls) > MAX_LAYERS:
         raise ModelError(f"{len(calls):,} layers; the limit is {MAX_LAYERS:,}")
-    return [line.layer(node, framework) for node in calls], source
+    return [line.layer(node, framework) for node in calls]
+
+
+def _python_parser():
+    """Load Python's syntax tree module (about 1.3 ms: only for lines outside the plain form
+    that :mod:`rnnquiz.description.modelsyntax` reads)."""
+    global _ast
+    import _ast
+
+
+def _bind_call(call, source, framework) -> Layer:
+    """A layer from a :class:`~rnnquiz.description.modelsyntax.Call`, bound as
+    :meth:`_Line.layer` binds the same call read by Python's parser. A value the parser's
+    reading would refuse raises ModelError, so that the parser's reading words it."""
+    fw, kind = _resolve(call.name, framework, call.start + 1)
+
+    def value_of(value, kind_):
+        if (kind_ == "layer") != isinstance(value, modelsyntax.Call):
+            raise ModelError("a layer where a value belongs, or a value where a layer does")
+        if kind_ == "layer":
+            return _bind_call(value, source, framework if framework else fw)
+        return value
+
+    positional = [(value, start + 1) for value, start in call.args]
+    keywords = [(name, value, start + 1) for name, value, start in call.keywords]
+    return _bind(fw, kind, positional, keywords, value_of, call.start + 1,
+                 source[call.start:call.end])
 
 
 def assemble(layers, framework=None, text="") -> ModelSpec:

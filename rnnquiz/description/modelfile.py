@@ -45,6 +45,31 @@ def load_model_file(path, framework: str | None = None):
     return model_from_data(content, framework, where=path)
 
 
+def plain_model_file(path, framework: str | None = None):
+    """The ModelSpec of a model file in the shapes :mod:`rnnquiz.description.plaindata` reads
+    without json or yaml, or None: for any other file and for every fault, which
+    :func:`load_model_file` then reads and words."""
+    from rnnquiz.description.plaindata import UNSURE, loads
+
+    path = os.fspath(path)
+    if path.endswith(".keras"):
+        return None
+    try:
+        data = _read_regular(path, MAX_BYTES)
+        if data is None:
+            return None
+        text = data.decode("utf-8")
+    except (ModelError, UnicodeDecodeError, ValueError):  # ValueError: a NUL in the path
+        return None
+    content = loads(text, path.endswith(".json") or text.lstrip().startswith(("{", "[")))
+    if content is UNSURE:
+        return None
+    try:
+        return model_from_data(content, framework, where=path)
+    except ModelError:
+        return None
+
+
 def _read_regular(path, limit, archive=False):
     """The bytes of the regular file ``path`` (at most ``limit``), or None for a zip archive
     (a ``.keras`` file: ``archive`` True, or content starting with the zip signature), whose

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-import xml.etree.ElementTree as ET
-from xml.sax.saxutils import unescape
 
 from rnnquiz.calculator.render import shape_text
 from rnnquiz.drill.wording import fill
@@ -75,12 +73,19 @@ def svg_texts(svg: str) -> tuple:
     found = _TEXT_ELEMENT.findall(svg)
     if ([tag for tag, _ in found[:2]] == ["title", "desc"] and svg.count("<title") == 1
             and svg.count("<desc") == 1 and len(found) == 2 + svg.count("<text")):
-        return tuple(unescape(text) for _, text in found)
+        return tuple(_unescape(text) for _, text in found)
     return parsed_svg_texts(svg)  # not laid out as our writer does: ask an XML parser
+
+
+def _unescape(text: str) -> str:
+    """What ``xml.sax.saxutils.unescape`` gives (without importing urllib with it)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def parsed_svg_texts(svg: str) -> tuple:
     """``svg_texts`` as an XML parser reads them (any well-formed SVG)."""
+    import xml.etree.ElementTree as ET  # here only: practice starts without XML
+
     root = ET.fromstring(svg.encode("utf-8"))
     out = []
     for tag in ("title", "desc"):

@@ -13,13 +13,13 @@ or exhaust memory. Every error names the file and the field::
 
 from __future__ import annotations
 
-import functools
 import re
 import string
 from pathlib import Path
 
 from rnnquiz.datafiles import MAX_FILE_BYTES, DataFileError, load_yaml, read_text
 from rnnquiz.description.network import CELLS, CONVENTIONS, LAYOUTS
+from rnnquiz.drill.indexed import indexed_items
 from rnnquiz.drill.models import MODEL_QUANTITIES, OUTPUTS, TOTALS
 from rnnquiz.errors import RnnquizError
 
@@ -405,32 +405,14 @@ def check_template(data, where: str) -> list:
     return errors
 
 
-# (label, text) -> (templates, errors) of files already read in this process: a file read again
-# with the same text gives the same answer without parsing it again (the CLI reads the shipped
-# templates once per run; the tests and a long session read them hundreds of times).
-_PARSED: dict = {}
-_PARSED_FILES = 64
-
-
 def load_file(path) -> tuple:
     """(templates, errors) of one YAML file; the errors name the file and the field."""
     label = str(path)
     try:
         text = read_text(path, MAX_FILE_BYTES)
-    except DataFileError as e:
-        return [], [str(e)]
-    key = (label, text)
-    if key not in _PARSED:
-        if len(_PARSED) >= _PARSED_FILES:
-            del _PARSED[next(iter(_PARSED))]
-        _PARSED[key] = _parse(text, label)
-    templates, errors = _PARSED[key]
-    return list(templates), list(errors)
-
-
-def _parse(text, label) -> tuple:
-    """(templates, errors) of one file's text."""
-    try:
+        known = indexed_items(text)
+        if known is not None:  # a shipped file's very bytes, validated when indexed
+            return [Template(item, label) for item in known], []
         data = load_yaml(text, label)
     except DataFileError as e:
         return [], [str(e)]
@@ -479,18 +461,10 @@ def load_templates(paths) -> tuple:
 
 
 def shipped_templates() -> list:
-    """The templates that come with rnnquiz (raises TemplateError if any is invalid).
-
-    The package's files do not change while it runs, so they are read once per process; each
-    call returns a new list of the same (never modified) Template objects."""
-    return list(_shipped())
-
-
-@functools.cache
-def _shipped() -> tuple:
+    """The templates that come with rnnquiz (raises TemplateError if any is invalid)."""
     from rnnquiz.resources import problems_dir
 
     templates, errors = load_templates([problems_dir()])
     if errors:
         raise TemplateError(errors)
-    return tuple(templates)
+    return templates
