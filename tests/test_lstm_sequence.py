@@ -5,11 +5,11 @@ import weakref
 
 import numpy as np
 import pytest
+from test_bptt import numeric_gradient, relative_error
 
 from rnnquiz.description.network import Network
 from rnnquiz.witness import build_model
 from rnnquiz.witness.lstm_sequence import LstmTape, Workspace
-from tests.test_bptt import numeric_gradient, relative_error
 
 LSTMS = [
     Network(3, 4, 2, cell="lstm", convention=conv, layers=layers, bidirectional=bidir,

@@ -38,3 +38,17 @@ def test_import_is_light_and_every_export_resolves():
     assert out.strip() == "[]"
     for name in rnnquiz.__all__:
         assert getattr(rnnquiz, name) is not None
+
+
+def test_test_modules_import_each_other_as_pytest_puts_them_on_the_path():
+    """tests/ is not a package: pytest puts the folder itself on sys.path, so a helper is
+    ``from test_bptt import ...``. ``from tests.test_bptt`` works only where the checkout is on
+    the path too (an editable install) and fails after the README's ``pip install .``."""
+    import re
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    wrong = [f"{path.name}:{k}" for path in sorted(here.glob("*.py"))
+             for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if re.match(r"\s*(from|import)\s+tests\b", line)]
+    assert wrong == []
