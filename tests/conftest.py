@@ -31,3 +31,17 @@ def networks(draw, max_size=12, max_layers=3):
                    layers=draw(st.integers(1, max_layers)), bidirectional=draw(st.booleans()),
                    bias=draw(st.booleans()), convention=convention,
                    reset_after=draw(st.booleans()), proj_size=proj, layout=layout)
+
+
+def run_and_list_modules(args, modules) -> tuple:
+    """Run ``rnnquiz ARGS`` through ``rnnquiz.__main__.main`` in a fresh Python; returns (its
+    standard output, the names in ``modules`` it had loaded by the end)."""
+    import json
+    import subprocess
+
+    code = ("import sys; from rnnquiz.__main__ import main; main(sys.argv[2:]); "
+            f"print('\\0' + repr(sorted(m for m in {tuple(modules)!r} if m in sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code, "--", *map(str, args)],
+                         capture_output=True, text=True, check=True).stdout
+    text, _, loaded = out.rpartition("\0")
+    return text, json.loads(loaded.replace("'", '"'))

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_and_list_modules
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -178,12 +179,9 @@ def test_fast_path_output_equals_the_click_output(options, use_equals):
 
 
 def test_the_installed_entry_point_runs_without_click_numpy_or_yaml():
-    code = ("import sys; from rnnquiz.__main__ import main; main(['count','--m','10','--n','20'"
-            ",'--p','5']); print(sorted(m for m in ('click','numpy','yaml') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.rstrip().endswith("[]")
-    assert "725 with bias" in out
+    out, loaded = run_and_list_modules(["count", "--m", 10, "--n", 20, "--p", 5],
+                                       ("click", "numpy", "yaml"))
+    assert loaded == [] and "725 with bias" in out
 
 
 def test_python_dash_m_runs_the_cli():

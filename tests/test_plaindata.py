@@ -6,6 +6,7 @@ import math
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_and_list_modules
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -170,17 +171,11 @@ def test_a_faulty_model_file_is_left_to_click(tmp_path, capsys, text):
 
 
 def test_a_file_count_imports_no_json_yaml_click_or_numpy(tmp_path):
-    import subprocess
-    import sys
-
     path = tmp_path / "model.yaml"
     path.write_text(FILES[0])
-    code = ("import sys; from rnnquiz.__main__ import main; main(['count', " + repr(str(path))
-            + ", '--json']); print(sorted(m for m in ('click','numpy','yaml','json','_ast') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.rstrip().endswith("[]") and '"total": 213301' in out
+    out, loaded = run_and_list_modules(["count", path, "--json"],
+                                       ("click", "numpy", "yaml", "json", "_ast"))
+    assert loaded == [] and '"total": 213301' in out
 
 
 @pytest.mark.parametrize("extra", [["--bogus"], ["--json", "--diagram"], ["--m", "3"],

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import networks
+from conftest import networks, run_and_list_modules
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -202,15 +202,9 @@ def test_the_json_writer_refuses_what_it_cannot_write():
 
 
 def test_count_json_takes_the_fast_path_without_json_or_click():
-    import subprocess
-    import sys
-
-    code = ("import sys; from rnnquiz.__main__ import main; main(['count','--m','3','--n','4',"
-            "'--json','--explain']); print(sorted(m for m in ('click','numpy','yaml','json','re')"
-            " if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.rstrip().endswith("[]") and '"explanation"' in out
+    out, loaded = run_and_list_modules(["count", "--m", 3, "--n", 4, "--json", "--explain"],
+                                       ("click", "numpy", "yaml", "json", "re"))
+    assert loaded == [] and '"explanation"' in out
 
 
 def test_remembered_replacements_still_validate_each_new_value():

@@ -3,12 +3,11 @@ list` from it prints what the full path prints."""
 
 import importlib.util
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_and_list_modules
 
 from rnnquiz.__main__ import main
 from rnnquiz.cli import cli
@@ -116,12 +115,9 @@ def test_list_with_a_bad_option_is_clicks_usage_error(capsys):
 
 
 def test_list_imports_no_yaml_click_or_numpy():
-    code = ("import sys; from rnnquiz.__main__ import main; main(['list']); "
-            "print(sorted(m for m in ('click','numpy','yaml','json','hashlib','pathlib') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.rstrip().endswith("[]") and "counts (" in out
+    out, loaded = run_and_list_modules(["list"], ("click", "numpy", "yaml", "json", "hashlib",
+                                                  "pathlib"))
+    assert loaded == [] and "counts (" in out
 
 
 def test_the_listing_module_is_what_list_prints():
