@@ -23,6 +23,24 @@ _FLAGS = {"--bidirectional": ("bidirectional", True), "--bias": ("bias", True),
           "--diagram": ("diagram", True), "--json": ("json", True)}
 
 
+def _option_value(args, k, eq, inline):
+    """(the value of the option at ``args[k]``, the index after it), or None when it is
+    missing: ``--x=V`` or ``--x V``."""
+    if eq:
+        return inline, k + 1
+    if k + 1 < len(args):
+        return args[k + 1], k + 2
+    return None
+
+
+def _size(text):
+    """A positive size written in decimal digits, or None for click to word the error (a
+    number longer than any valid size, 10^100, too: int() refuses 4,300 digits)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 101 or int(text) < 1:
+        return None
+    return int(text)
+
+
 def parse_fast(args):
     """Options of a plain ``count`` call as a dict, or None when click must handle it."""
     values = {}
@@ -37,19 +55,15 @@ def parse_fast(args):
             continue
         if name not in _INTS and name not in _CHOICES:
             return None
-        if eq:
-            value = inline
-            k += 1
-        elif k + 1 < len(args):
-            value = args[k + 1]
-            k += 2
-        else:
+        found = _option_value(args, k, eq, inline)
+        if found is None:
             return None
+        value, k = found
         if name in _INTS:
-            # Longer than any valid size (10^100): click says why.
-            if not (value.isascii() and value.isdigit()) or len(value) > 101 or int(value) < 1:
+            size = _size(value)
+            if size is None:
                 return None
-            values[_INTS[name]] = int(value)
+            values[_INTS[name]] = size
         else:
             key, choices = _CHOICES[name]
             if value not in choices:
@@ -96,23 +110,19 @@ def parse_fast_model(args):
             continue
         if name not in _MODEL_INTS and name != "--convention":
             return None
-        if eq:
-            value = inline
-            k += 1
-        elif k + 1 < len(args):
-            value = args[k + 1]
-            k += 2
-        else:
+        found = _option_value(args, k, eq, inline)
+        if found is None:
             return None
+        value, k = found
         if name == "--convention":
             if value not in ("keras", "pytorch"):
                 return None
             values["framework"] = value
         else:
-            # Longer than any valid size: click says why (int() would refuse 4,300 digits).
-            if not (value.isascii() and value.isdigit()) or len(value) > 101 or int(value) < 1:
+            size = _size(value)
+            if size is None:
                 return None
-            values[_MODEL_INTS[name]] = int(value)
+            values[_MODEL_INTS[name]] = size
     if model is None:
         return None
     return model, values
