@@ -170,3 +170,47 @@ def test_an_empty_sequence_or_batch_runs_on_both_paths(cell, T, batch):
         assert cache["dxs"].shape == (T, batch, 2)
         assert grads["h0"].shape == (4, batch, 3)
         assert all(not np.any(g) for g in grads.values()), fast
+
+
+WHOLE_MODELS = [
+    "Input(shape=(6, 3)) > LSTM(5, return_sequences=True) > LSTM(4, return_state=True)",
+    "Input(shape=(6, 3)) > Bidirectional(LSTM(4, return_sequences=True), merge_mode='sum') "
+    "> LSTM(3, use_bias=False, go_backwards=True)",
+    "Input(shape=(6, 3)) > LSTM(4, activation='relu') > Dense(2)",
+    "nn.Embedding(9, 3) > nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True)",
+    "nn.LSTM(3, 5, bias=False) > nn.Linear(5, 2)",
+    "nn.LSTM(3, 5, proj_size=2)",
+    "nn.LSTMCell(3, 4)",
+]
+
+
+@pytest.mark.parametrize("line", WHOLE_MODELS)
+def test_whole_model_lstm_layers_run_as_the_per_step_cells_do(line, monkeypatch):
+    """A whole model's LSTM layer (Keras or PyTorch) runs each direction through the
+    whole-sequence path when nothing calls for the per-step cells (a mask, a projection, other
+    activations): every layer's outputs are those of the per-step path."""
+    from rnnquiz.witness.layers import recurrent
+    from rnnquiz.witness.models import build_model as build_whole
+
+    fast = build_whole(line, T=6, batch=3, rng=np.random.default_rng(2))
+    monkeypatch.setattr(recurrent, "FAST_LSTM", False)
+    slow = build_whole(line, T=6, batch=3, rng=np.random.default_rng(2))
+    for a, b in zip(fast.layers, slow.layers, strict=True):
+        assert len(a.outputs) == len(b.outputs)
+        for x, y in zip(a.outputs, b.outputs, strict=True):
+            assert x.shape == y.shape
+            assert np.allclose(x, y, rtol=1e-12, atol=1e-13), a.name
+
+
+def test_whole_model_lstm_takes_the_whole_sequence_path(monkeypatch):
+    from rnnquiz.witness import lstm_sequence
+    from rnnquiz.witness.models import build_model as build_whole
+
+    calls = []
+    real = lstm_sequence.forward
+    monkeypatch.setattr(lstm_sequence, "forward", lambda *a: calls.append(1) or real(*a))
+    build_whole(WHOLE_MODELS[3], T=6, batch=3)
+    assert len(calls) == 4  # two layers, two directions
+    calls.clear()
+    build_whole("Input(shape=(6, 3)) > Masking() > LSTM(4)", T=6, batch=3)
+    assert calls == []  # a mask: the per-step path, which carries states over masked steps

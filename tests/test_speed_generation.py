@@ -2,11 +2,13 @@
 answer still checked by the NumPy witness."""
 
 import random
+import re
 
 import numpy as np
 import pytest
 from conftest import networks
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rnnquiz.drill.misconceptions import diagnose, predict
 from rnnquiz.drill.problems import _draw_fit, generate
@@ -129,19 +131,30 @@ def test_figure_texts_found_by_pattern_are_what_an_xml_parser_reads():
     assert svg_texts(drawing.text_file()) == ("a <b> & c", 'say "x"', "W_hh & <n, n>")
 
 
-@pytest.mark.parametrize("shape", [(), (1,), (7, 3), (4, 200, 5), (20000, 64)])
-def test_witness_weights_are_the_uniform_draws_they_were(shape):
+@pytest.mark.parametrize("shape", [(), (1,), (7, 3), (4, 200, 5), (256, 256), (20000, 64),
+                                   (3, 65537)])
+def test_witness_weights_are_uniform_draws_a_large_tensor_repeating_one_block(shape):
     """The witness draws its weights as random() scaled in place: bit for bit the values
-    rng.uniform gave (scale and low as the layers pass them)."""
+    rng.uniform gives (scale and low as the layers pass them); a tensor of more than BLOCK
+    values repeats the first BLOCK of them, row-major, in an array of its own."""
+    block = base.Maker.BLOCK
+    size = int(np.prod(shape))
     for scale, low in ((0.5, None), (0.1, None), (0.5, 0.5)):
         lo, hi = (-scale, scale) if low is None else (low, low + scale)
-        want = np.random.default_rng(3).uniform(lo, hi, size=shape)
+        draws = np.random.default_rng(3).uniform(lo, hi, size=min(size, block))
+        want = np.resize(draws, shape)
         got = base.Maker(np.random.default_rng(3))(shape, scale, low)
         assert got.shape == want.shape and got.dtype == np.float64
+        assert got.flags.writeable
         assert np.array_equal(got, want)
+        if size > block:  # every value of the block is there, and it starts over after it
+            flat = got.reshape(-1)
+            assert np.array_equal(flat[:block], draws) and flat[block] == draws[0]
+            assert len(np.unique(flat)) == block
     got32 = base.Maker(np.random.default_rng(3), np.float32)(shape)
-    assert np.array_equal(got32, np.random.default_rng(3).uniform(-0.5, 0.5, size=shape)
-                          .astype(np.float32))
+    assert np.array_equal(got32, np.resize(np.random.default_rng(3).uniform(
+        -0.5, 0.5, size=min(size, block)).astype(np.float32), shape))
+    got[...] = 0.0  # its own memory: a padding row or max_norm may write to it
 
 
 def test_validate_names_each_fault_by_its_own_template_in_any_order(monkeypatch):
@@ -275,3 +288,30 @@ def test_bias_counts_of_a_model_already_built_are_the_counts_built_afresh(line):
     assert bias_counts(spec, built=built) == bias_counts(spec)
     assert _every_bias_on(spec) == ("False" not in line)
     assert verify_model(line).ok
+
+
+_JSON_LEAVES = (st.none() | st.booleans() | st.integers(-10**20, 10**20)
+                | st.floats(allow_nan=True, allow_infinity=True)
+                | st.sampled_from([0.0, -0.0, 1.0, 5e-05, 1e16, 1e-07, 0.1, 2.5, 123456.0])
+                | st.text(max_size=8)
+                | st.sampled_from(["1.0", "x 1.0, y", "3e-05", "NaN", "[2.0]", "e+1"]))
+_JSON_VALUES = st.recursive(
+    _JSON_LEAVES, lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_json_text_is_the_placeholder_encoders_for_any_value(value):
+    """The JSON writer's shortcut (the C encoder's text as it is, when no float in it can be
+    written otherwise than plain() writes it) gives what the placeholder path gives, or the
+    same error (NaN and infinities are refused)."""
+    from rnnquiz.export.jsonfmt import _encode, _encode_marked
+
+    try:
+        want = _encode_marked(value)
+    except ValueError as e:
+        with pytest.raises(ValueError, match=re.escape(str(e))):
+            _encode(value)
+        return
+    assert _encode(value) == want

@@ -37,8 +37,30 @@ _FLOAT_RE = re.compile(r'"\\u0000float(\d+)\\u0000"')
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # no indent: the C encoder
 
 
+def _has_float(value) -> bool:
+    """Whether ``value`` holds a float anywhere (most problems hold none)."""
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list | tuple):
+        return False
+    for item in value:
+        if type(item) is not str and _has_float(item):  # strings: the most, and the cheapest
+            return True
+    return False
+
+
 def _encode(value) -> str:
     """One value as compact JSON, its floats as plain decimals."""
+    if not _has_float(value):
+        return _ENCODE(value)  # what the placeholder path gives when it finds no float
+    return _encode_marked(value)
+
+
+def _encode_marked(value) -> str:
+    """``_encode`` for a value holding floats: each float replaced by a placeholder, then the
+    placeholder by plain()."""
     floats: list = []
     text = _ENCODE(_mark_floats(value, floats))
     if not floats:

@@ -132,15 +132,23 @@ def gru_step(xp, h, params, reset_after, activation=np.tanh, recurrent_activatio
     n = h.shape[-1]
     if reset_after:
         hp = params.recur(h, (0, 1, 2))
-        r = recurrent_activation(xp[:, :n] + hp[:, :n])
-        z = recurrent_activation(xp[:, n:2 * n] + hp[:, n:2 * n])
+        if recurrent_activation is sigmoid:  # elementwise: both gates in one call
+            rz = sigmoid(xp[:, :2 * n] + hp[:, :2 * n])
+            r, z = rz[:, :n], rz[:, n:]
+        else:
+            r = recurrent_activation(xp[:, :n] + hp[:, :n])
+            z = recurrent_activation(xp[:, n:2 * n] + hp[:, n:2 * n])
         hn = hp[:, 2 * n:]
         cand = activation(xp[:, 2 * n:] + r * hn)
         rh = None
     else:
         hp = params.recur(h, (0, 1))
-        r = recurrent_activation(xp[:, :n] + hp[:, :n])
-        z = recurrent_activation(xp[:, n:2 * n] + hp[:, n:2 * n])
+        if recurrent_activation is sigmoid:
+            rz = sigmoid(xp[:, :2 * n] + hp)
+            r, z = rz[:, :n], rz[:, n:]
+        else:
+            r = recurrent_activation(xp[:, :n] + hp[:, :n])
+            z = recurrent_activation(xp[:, n:2 * n] + hp[:, n:2 * n])
         rh = r * h
         hn = None
         cand = activation(xp[:, 2 * n:] + params.recur(rh, (2,)))

@@ -77,10 +77,13 @@ class WitnessModel:
     def example_input(self, rng=None, batch=None):
         """A valid input of ``input_shape`` (with ``batch`` examples if given): standard normal
         values, or integer indices for an Embedding first."""
-        rng = rng if rng is not None else np.random.default_rng(1)
         shape = list(self.input_shape)
         if batch is not None:
             shape[self.batch_axis] = batch
+        if batch == 0:  # a shape-only pass: nothing to draw
+            return np.zeros(shape, np.int64 if self.index_range is not None
+                            else self.layers[0].maker.dtype)
+        rng = rng if rng is not None else np.random.default_rng(1)
         if self.index_range is not None:
             ids = rng.integers(*self.index_range, size=shape)
             low, high = self.index_range
@@ -207,7 +210,8 @@ def build_model(spec, *, T=None, batch=None, rng=None, allocate=True,
     batch = DEFAULT_BATCH if batch is None else int(batch)
     if T < 1 or batch < 1:
         raise ValueError("T and batch must be at least 1")
-    rng = rng if rng is not None else np.random.default_rng(0)
+    if rng is None and allocate:  # placeholders draw nothing
+        rng = np.random.default_rng(0)
     maker = Maker(rng, dtype, allocate)
     if spec.framework == "keras":
         names = _keras_names(spec)

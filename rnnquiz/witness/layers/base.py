@@ -17,30 +17,45 @@ import math
 import numpy as np
 
 from rnnquiz.errors import ModelError
+from rnnquiz.witness import cells
 
 
 class Maker:
     """Creates arrays for parameters: random uniform(-scale, scale) from ``rng``, or zero-stride
     placeholders (``allocate=False``: the right shape and size in one scalar, for counting
-    models too large to hold)."""
+    models too large to hold).
+
+    A tensor of more than ``BLOCK`` values (an Embedding table of 30,000 words, say) repeats
+    one block of ``BLOCK`` random draws, in row-major order: a real array of its own, its
+    values drawn as any other's, for a quarter of the time (drawing every value of a
+    million-value table took most of a whole model's check, whose forward pass reads a few of
+    its rows). Tensors up to ``BLOCK`` values are drawn value by value.
+    """
+
+    BLOCK = 1 << 16
 
     def __init__(self, rng=None, dtype=np.float64, allocate=True):
-        self.rng = rng if rng is not None else np.random.default_rng(0)
+        if rng is None and allocate:  # placeholders draw nothing
+            rng = np.random.default_rng(0)
+        self.rng = rng
         self.dtype = np.dtype(dtype)
         self.allocate = allocate
+        self._zero = bytes(self.dtype.itemsize)  # what every placeholder element reads
 
     def __call__(self, shape, scale=0.5, low=None):
         """An array of ``shape``: uniform(-scale, scale), or uniform(low, low + scale) when
         ``low`` is given (variances and scales stay positive)."""
-        shape = tuple(int(s) for s in shape)
-        if not self.allocate:
-            return np.broadcast_to(np.zeros((), dtype=self.dtype), shape)
+        shape = tuple(map(int, shape))
+        if not self.allocate:  # read-only, every element the one zero
+            return np.ndarray(shape, self.dtype, self._zero, 0, (0,) * len(shape))
         lo, hi = (-scale, scale) if low is None else (low, low + scale)
-        # rng.uniform(lo, hi, size=shape), the same values, a third faster for large tensors
-        values = self.rng.random(shape)
+        size = math.prod(shape)
+        # rng.uniform(lo, hi, size=...), the same values, a third faster for large tensors
+        values = self.rng.random(min(size, self.BLOCK))
         values *= hi - lo
         values += lo
-        return values.astype(self.dtype, copy=False)
+        values = values.astype(self.dtype, copy=False)
+        return values.reshape(shape) if size <= self.BLOCK else np.resize(values, shape)
 
     def uniform(self, scale):
         """The one-argument form the recurrent parameter objects call: shape -> array."""
@@ -147,8 +162,7 @@ def _show(shape):
 
 # --- activation functions by name ------------------------------------------------------------
 
-def sigmoid(z):
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+sigmoid = cells.sigmoid  # 0.5 * (1 + tanh(z / 2)): the cells' own, so they know it by name
 
 
 def softmax(z, axis=-1):

@@ -1,0 +1,114 @@
+"""The forked workers of rnnquiz/drill/bulk.py: results in order whatever finishes first,
+every error brought back, no worker left behind, and no hang when a worker is killed."""
+
+import os
+import signal
+import time
+
+import pytest
+
+from rnnquiz.drill import bulk
+
+pytestmark = pytest.mark.skipif(not bulk._can_fork(), reason="forked workers need fork()")
+
+
+@pytest.fixture(autouse=True)
+def forked(monkeypatch):
+    """The pids of the workers each test forks (the test process may have other children)."""
+    pids, real = [], os.fork
+
+    def fork():
+        pid = real()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(bulk.os, "fork", fork)
+    return pids
+
+
+def _all_reaped(pids):
+    """Every worker has ended and been waited for: none left running or as a zombie."""
+    def reaped(pid):
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        return False
+    return bool(pids) and all(reaped(pid) for pid in pids)
+
+
+def _slow_first(x):
+    if x < 5:  # the first chunks finish last
+        time.sleep(0.05)
+    return x * x
+
+
+@pytest.mark.parametrize("workers, chunk", [(2, 1), (3, 7), (2, 1000)])
+def test_results_come_back_in_order_whatever_finishes_first(workers, chunk, forked):
+    items = list(range(200))
+    got = list(bulk._forked_map(_slow_first, items, workers, chunk))
+    assert got == [x * x for x in items]
+    assert _all_reaped(forked)
+
+
+def test_more_chunks_than_the_task_pipe_holds_are_each_made_once(forked):
+    # 40,000 chunk numbers are 160 KB, more than a pipe holds: written as the workers read
+    items = list(range(40_000))
+    assert list(bulk._forked_map(abs, items, 2, 1)) == items
+    assert _all_reaped(forked)
+
+
+def test_an_error_in_a_worker_is_raised_here_at_its_place_in_the_order(forked):
+    def fail_at_7(x):
+        if x == 7:
+            raise ValueError("seven")
+        return x
+
+    seen = []
+    with pytest.raises(ValueError, match="seven"):
+        for x in bulk._forked_map(fail_at_7, list(range(50)), 2, 2):
+            seen.append(x)
+    assert seen == list(range(6))  # the chunks before the failing one (6, 7) came back
+    assert _all_reaped(forked)
+
+
+def test_an_error_that_cannot_be_pickled_still_comes_back_by_name(forked):
+    class Local(Exception):  # a local class: pickle cannot find it by name
+        pass
+
+    def fail(x):
+        raise Local("not picklable")
+
+    with pytest.raises(RuntimeError, match="Local: not picklable"):
+        list(bulk._forked_map(fail, [1, 2, 3], 2, 1))
+    assert _all_reaped(forked)
+
+
+def test_a_killed_worker_is_an_error_not_a_hang(forked):
+    def die_at_3(x):
+        if x == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return x
+
+    with pytest.raises(bulk.WorkerLost, match="ended before sending back"):
+        list(bulk._forked_map(die_at_3, list(range(20)), 2, 1))
+    assert _all_reaped(forked)
+
+
+def test_stopping_early_stops_and_reaps_every_worker(forked):
+    def slow(x):
+        time.sleep(0.01)
+        return x
+
+    made = bulk._forked_map(slow, list(range(10_000)), 2, 1)
+    assert next(made) == 0
+    made.close()  # the consumer is done (an error while writing, Ctrl-C...)
+    assert _all_reaped(forked)
+
+
+def test_workers_leave_ctrl_c_to_the_parent():
+    def handler(x):
+        return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+    assert all(bulk._forked_map(handler, list(range(4)), 2, 1))
