@@ -17,6 +17,7 @@ import errno
 import os
 import shutil
 import stat
+import sys
 import tempfile
 
 TEMP_PREFIX = ".rnnquiz-"
@@ -107,6 +108,48 @@ def replacing(path):
     finally:
         if tmp in _pending:
             _remove(tmp)
+
+
+@contextlib.contextmanager
+def staged_files():
+    """Yield ``stage(path, text)``: each file is written at once to a temporary file beside its
+    target (as ``replacing`` does), and every one is renamed into place when the block ends
+    without an error, in the order staged; an error or a signal removes them all and leaves
+    every target as it was. A path staged again keeps its first text.
+
+    For many files made one by one (an export's figures): each is written while the rest are
+    still being made, and only the renames wait for the end. Raises OSError (naming no file:
+    the caller knows which it was writing)."""
+    staged = {}  # target -> the open ``replacing`` context of its temporary file
+
+    def stage(path, text: str) -> None:
+        if path in staged:
+            return
+        context = replacing(path)
+        tmp = context.__enter__()
+        staged[path] = context
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(text)
+        except BaseException:
+            staged.pop(path)
+            context.__exit__(*sys.exc_info())
+            raise
+
+    try:
+        yield stage
+    except BaseException:
+        for context in staged.values():
+            context.__exit__(*sys.exc_info())
+        raise
+    contexts = list(staged.values())
+    for k, context in enumerate(contexts):
+        try:
+            context.__exit__(None, None, None)
+        except BaseException:
+            for rest in contexts[k + 1:]:
+                rest.__exit__(*sys.exc_info())
+            raise
 
 
 def _keep_owner(tmp, old) -> None:

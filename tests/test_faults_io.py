@@ -521,6 +521,76 @@ def test_the_library_removes_what_is_still_pending(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
+def test_staged_files_all_land_together_or_none_does(tmp_path):
+    (tmp_path / "b.svg").write_text("old b")
+    with files.staged_files() as stage:
+        stage(tmp_path / "a.svg", "new a")
+        stage(tmp_path / "b.svg", "new b")
+        stage(tmp_path / "a.svg", "a again")  # the same figure twice: the first text stays
+        assert (tmp_path / "b.svg").read_text() == "old b"  # nothing lands before the end
+        assert not (tmp_path / "a.svg").exists()
+    assert (tmp_path / "a.svg").read_text() == "new a"
+    assert (tmp_path / "b.svg").read_text() == "new b"
+    assert leftovers(tmp_path) == []
+
+    class Stop(BaseException):  # an error, Ctrl-C or a signal while the rest are made
+        pass
+
+    with pytest.raises(Stop):
+        with files.staged_files() as stage:
+            stage(tmp_path / "a.svg", "newer a")
+            stage(tmp_path / "c.svg", "c")
+            raise Stop
+    assert (tmp_path / "a.svg").read_text() == "new a" and not (tmp_path / "c.svg").exists()
+    assert leftovers(tmp_path) == []
+
+
+def _read_only(monkeypatch, name):
+    """Make the file ``name`` read-only as far as rnnquiz can tell, even for root."""
+    real = os.access
+    monkeypatch.setattr(files.os, "access", lambda path, mode, **kw: (
+        not str(path).endswith(os.sep + name) and real(path, mode, **kw)))
+
+
+def test_a_staged_file_that_may_not_be_replaced_stops_before_anything_lands(tmp_path,
+                                                                              monkeypatch):
+    (tmp_path / "b.svg").write_text("theirs")
+    _read_only(monkeypatch, "b.svg")
+    with pytest.raises(PermissionError):
+        with files.staged_files() as stage:
+            stage(tmp_path / "a.svg", "a")
+            stage(tmp_path / "b.svg", "b")
+    assert not (tmp_path / "a.svg").exists() and (tmp_path / "b.svg").read_text() == "theirs"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_json_export_whose_figure_cannot_be_written_changes_nothing(tmp_path, monkeypatch):
+    """The figure files of a JSON export land with it or not at all: a figure that may not be
+    replaced is one line naming it, and the JSON file already there is left as it was."""
+    from click.testing import CliRunner
+
+    from rnnquiz.cli import cli
+
+    args = ["export", "--format", "json", "--count", "12", "--seed", "2", "--skill", "figures",
+            "-o", str(tmp_path / "sheet.json")]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    figures = sorted(p.name for p in tmp_path.glob("fig-*.svg"))
+    assert figures and "figure(s) beside" in first.stderr
+    (tmp_path / "sheet.json").write_text("the teacher's own")
+    for name in figures:
+        (tmp_path / name).unlink()
+    (tmp_path / figures[-1]).write_text("theirs")
+    _read_only(monkeypatch, figures[-1])
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {figures[-1]}: Permission denied\n"
+    assert (tmp_path / "sheet.json").read_text() == "the teacher's own"
+    assert sorted(p.name for p in tmp_path.glob("fig-*.svg")) == [figures[-1]]
+    assert (tmp_path / figures[-1]).read_text() == "theirs"
+    assert leftovers(tmp_path) == []
+
+
 # -- trace --json -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("body, message", [

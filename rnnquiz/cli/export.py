@@ -53,9 +53,14 @@ def _write_beside(output, figures):
             write_atomically(os.path.join(folder, name), svg)
     except OSError as e:
         raise click.ClickException(f"cannot write {name}: {e.strerror or e}") from None
-    names = sorted(figures)
+    _say_beside(output, figures)
+
+
+def _say_beside(output, names):
+    """The one line naming the figure files written beside ``output``."""
+    names = sorted(set(names))
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""  # one readable line
-    click.echo(f"wrote {len(figures)} figure(s) beside {output}: "
+    click.echo(f"wrote {len(names)} figure(s) beside {output}: "
                + ", ".join(names[:5]) + more, err=True)
 
 
@@ -102,26 +107,35 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
     meta = {"seed": seed, "generator": f"rnnquiz {__version__}"}
     if fmt == "json" and output:
         # Streamed: each problem is made and encoded (in a worker process for a large
-        # export), its line written and let go, so memory stays flat.
+        # export), its line written and let go, so memory stays flat; each figure file is
+        # written beside it as it comes, and renamed into place once the whole export is.
         from rnnquiz.export.jsonfmt import iter_json_lines, piece
+        from rnnquiz.files import staged_files
 
-        written, figures = [], {}
+        folder = os.path.dirname(os.path.abspath(output))
+        written, figures, writing = [], [], [output]
 
-        def lines_made():
+        def lines_made(stage):
             for line, figure in generate_many(plan(templates, count_, seed), then=piece):
                 written.append(None)
                 if figure is not None:
-                    figures[figure[0]] = figure[1]
+                    writing[0] = figure[0]
+                    stage(os.path.join(folder, figure[0]), figure[1])
+                    figures.append(figure[0])
+                    writing[0] = output
                 yield line
 
         try:
-            write_atomically(output, iter_json_lines(lines_made(), meta))
+            with staged_files() as stage:
+                write_atomically(output, iter_json_lines(lines_made(stage), meta))
+                writing[0] = "the figures"
         except ProblemError as e:
             raise click.ClickException(str(e)) from None
         except OSError as e:
-            raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
+            raise click.ClickException(f"cannot write {writing[0]}: {e.strerror or e}") \
+                from None
         if figures:
-            _write_beside(output, figures)
+            _say_beside(output, figures)
         click.echo(f"wrote {len(written)} problems to {output} ({fmt})", err=True)
         return
     picks = plan(templates, count_, seed)
