@@ -315,3 +315,18 @@ def test_json_text_is_the_placeholder_encoders_for_any_value(value):
             _encode(value)
         return
     assert _encode(value) == want
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (7, 3), (400, 300)])
+def test_network_witness_weights_are_the_uniform_draws_bit_for_bit(shape):
+    """The network witness (rnnquiz.witness.model) draws random() scaled in place: the very
+    values rng.uniform(-scale, scale) gives, so every seeded witness is what it was."""
+    from rnnquiz.witness.model import _maker
+
+    for scale in (0.5, 1 / 3, 0.07):
+        got = _maker(np.random.default_rng(5), np.float64, True, scale)(shape)
+        assert np.array_equal(got, np.random.default_rng(5).uniform(-scale, scale, size=shape))
+    got32 = _maker(np.random.default_rng(5), np.float32, True, 0.5)(shape)
+    assert got32.dtype == np.float32
+    assert np.array_equal(got32, np.random.default_rng(5).uniform(-0.5, 0.5, size=shape)
+                          .astype(np.float32))

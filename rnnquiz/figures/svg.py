@@ -31,6 +31,36 @@ def _attr(value) -> str:
     return quoteattr(text) if _SPECIAL.search(text) else f'"{text}"'
 
 
+def _attrs(attrs: dict) -> str:
+    """' name="value"' for each attribute that is not None, in order."""
+    return "".join([f" {k}={_attr(v)}" for k, v in attrs.items() if v is not None])
+
+
+# Each drawing repeats a few styles thousands of times: the part of an element after its
+# coordinates is written once per style and process (the same bytes as _attrs writes).
+@functools.lru_cache(maxsize=1024, typed=True)
+def _rect_style(rx, fill, stroke, width, dash, cls) -> str:
+    return _attrs({"rx": num(rx), "fill": fill, "stroke": stroke, "stroke-width": num(width),
+                   "stroke-dasharray": dash, "class": cls})
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
+def _text_style(size, anchor, colour, mono, weight, halo, cls, italic) -> str:
+    attrs = {"font-size": num(size), "text-anchor": anchor,
+             "font-family": MONO if mono else FONT, "fill": colour,
+             "font-weight": weight, "font-style": "italic" if italic else None, "class": cls}
+    if halo:
+        attrs.update({"stroke": "white", "stroke-width": "4", "paint-order": "stroke",
+                      "stroke-linejoin": "round"})
+    return _attrs(attrs)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _escaped(content) -> str:
+    """The text of a <text> element, escaped (labels repeat across a drawing's cells)."""
+    return escape(str(content))
+
+
 class FigureError(RnnquizError, ValueError):
     """A figure that cannot be drawn for this input (the message says why)."""
 
@@ -72,7 +102,7 @@ class Drawing:
         self.markers = {}
 
     def _element(self, tag, attrs, content=None):
-        items = "".join([f" {k}={_attr(v)}" for k, v in attrs.items() if v is not None])
+        items = _attrs(attrs)
         if content is None:
             self.parts.append(f"<{tag}{items}/>")
         else:
@@ -112,10 +142,10 @@ class Drawing:
 
     def rect(self, x, y, w, h, *, fill="white", stroke="#333333", width=1.5, dash=None,
              rx=6, cls=None):
-        self._element("rect", {"x": num(x), "y": num(y), "width": num(w), "height": num(h),
-                               "rx": num(rx), "fill": fill, "stroke": stroke,
-                               "stroke-width": num(width), "stroke-dasharray": dash,
-                               "class": cls})
+        # the attributes as _element writes them: x, y, width, height, then the style
+        style = _rect_style(rx, fill, stroke, width, dash, cls)
+        self.parts.append(f"<rect x={_attr(num(x))} y={_attr(num(y))} width={_attr(num(w))} "
+                          f"height={_attr(num(h))}{style}/>")
 
     def circle(self, cx, cy, r, *, fill="white", stroke="#333333", width=1.5, cls=None):
         self._element("circle", {"cx": num(cx), "cy": num(cy), "r": num(r), "fill": fill,
@@ -124,14 +154,10 @@ class Drawing:
     def text(self, x, y, content, *, size=12, anchor="middle", colour="#222222", mono=False,
              weight=None, halo=False, cls=None, italic=False):
         """One line of real text; ``halo`` paints a white outline so it reads over lines."""
-        attrs = {"x": num(x), "y": num(y), "font-size": num(size), "text-anchor": anchor,
-                 "font-family": MONO if mono else FONT, "fill": colour,
-                 "font-weight": weight, "font-style": "italic" if italic else None,
-                 "class": cls}
-        if halo:
-            attrs.update({"stroke": "white", "stroke-width": "4", "paint-order": "stroke",
-                          "stroke-linejoin": "round"})
-        self._element("text", attrs, escape(str(content)))
+        # the attributes as _element writes them: x, y, then the style of the text
+        self.parts.append(f"<text x={_attr(num(x))} y={_attr(num(y))}"
+                          f"{_text_style(size, anchor, colour, mono, weight, halo, cls, italic)}>"
+                          f"{_escaped(content)}</text>")
 
     def label(self, x, y, lines, *, size=11, anchor="middle", colour="#222222", cls=None):
         """A stacked label (name above shape), centred on ``y`` as a block."""

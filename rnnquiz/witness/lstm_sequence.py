@@ -53,7 +53,12 @@ class LstmTape(Sequence):
     def __getitem__(self, t):
         if isinstance(t, slice):
             return [self[k] for k in range(*t.indices(len(self)))]
-        t = range(len(self))[t]
+        return self._step(range(len(self))[t])
+
+    def __iter__(self):
+        return map(self._step, range(len(self)))
+
+    def _step(self, t):
         n = self.TC.shape[1]
         z = self.Z[t]
         i, f, o, g = z[:n], z[n:2 * n], z[2 * n:3 * n], z[3 * n:]

@@ -38,7 +38,13 @@ def _maker(rng, dtype, allocate, scale):
     if not allocate:
         zero = bytes(1)  # read-only: the placeholder can never be written
         return lambda shape: np.ndarray(shape, np.uint8, zero, 0, (0,) * len(shape))
-    return lambda shape: rng.uniform(-scale, scale, size=shape).astype(dtype, copy=False)
+
+    def make(shape):  # rng.uniform(-scale, scale, size=shape), the same values, faster
+        values = rng.random(shape)
+        values *= 2 * scale
+        values -= scale
+        return values.astype(dtype, copy=False)
+    return make
 
 
 class Model:
