@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import networks
+from conftest import networks, run_and_list_modules
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -330,3 +330,24 @@ def test_network_witness_weights_are_the_uniform_draws_bit_for_bit(shape):
     assert got32.dtype == np.float32
     assert np.array_equal(got32, np.random.default_rng(5).uniform(-0.5, 0.5, size=shape)
                           .astype(np.float32))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab&<>\"'\n\r\t ;#x1é"), max_size=20) | st.text())
+def test_xml_escaping_is_saxutils_own(text):
+    """rnnquiz.xmltext writes what xml.sax.saxutils writes (which imports urllib: 20 ms)."""
+    from xml.sax import saxutils
+
+    from rnnquiz import xmltext
+
+    assert xmltext.escape(text) == saxutils.escape(text)
+    assert xmltext.quoteattr(text) == saxutils.quoteattr(text)
+    assert xmltext.unescape(text) == saxutils.unescape(text)
+    assert xmltext.unescape(xmltext.escape(text)) == text
+
+
+def test_figures_and_exports_start_without_urllib():
+    out, loaded = run_and_list_modules(
+        ["export", "--format", "moodle", "--count", "3", "--seed", "1", "--skill", "figures"],
+        ("urllib.request", "http.client", "xml.sax.saxutils", "yaml"))
+    assert loaded == [] and "<quiz>" in out

@@ -14,6 +14,7 @@ import re
 
 from rnnquiz.calculator.render import shape_text
 from rnnquiz.drill.wording import fill
+from rnnquiz.xmltext import unescape
 
 # A template names matrices as the textbook does; the figures draw them by kind.
 KIND_OF = {"W_xh": "x", "W_hh": "h", "W_hy": "y", "biases": "b"}
@@ -60,7 +61,7 @@ def draw(template, seed: int, net, names: dict) -> Figure:
 
 
 # rnnquiz.figures.svg writes each title, desc and text element on one line, its content
-# escaped with saxutils.escape (and no element inside), every attribute value quoted with >
+# escaped with xmltext.escape (and no element inside), every attribute value quoted with >
 # escaped: so a pattern finds them all, and unescape gives back what an XML parser reads.
 # tests/test_speed_generation.py checks that on every shipped figure template.
 _TEXT_ELEMENT = re.compile(r"<(title|desc|text)\b[^>]*>([^<]*)</\1>")
@@ -73,13 +74,8 @@ def svg_texts(svg: str) -> tuple:
     found = _TEXT_ELEMENT.findall(svg)
     if ([tag for tag, _ in found[:2]] == ["title", "desc"] and svg.count("<title") == 1
             and svg.count("<desc") == 1 and len(found) == 2 + svg.count("<text")):
-        return tuple(_unescape(text) for _, text in found)
+        return tuple(unescape(text) for _, text in found)
     return parsed_svg_texts(svg)  # not laid out as our writer does: ask an XML parser
-
-
-def _unescape(text: str) -> str:
-    """What ``xml.sax.saxutils.unescape`` gives (without importing urllib with it)."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def parsed_svg_texts(svg: str) -> tuple:

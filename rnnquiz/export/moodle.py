@@ -13,9 +13,9 @@ from __future__ import annotations
 import base64
 import html
 import math
-from xml.sax.saxutils import escape as xml_escape
 
 from rnnquiz.export.text import answer_text, plain
+from rnnquiz.xmltext import escape as xml_escape
 
 # Written as HTML entities inside a Cloze blank: Moodle ends an answer's feedback at an
 # unescaped ~ or }, HTML-decodes it and then un-escapes only \} and \#, so a backslash escape

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
-from xml.sax.saxutils import escape, quoteattr
 
 from rnnquiz.errors import RnnquizError
+from rnnquiz.xmltext import escape, quoteattr
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
