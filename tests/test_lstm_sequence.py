@@ -214,3 +214,47 @@ def test_whole_model_lstm_takes_the_whole_sequence_path(monkeypatch):
     calls.clear()
     build_whole("Input(shape=(6, 3)) > Masking() > LSTM(4)", T=6, batch=3)
     assert calls == []  # a mask: the per-step path, which carries states over masked steps
+
+
+RNNS = [
+    Network(3, 4, 2, convention=conv, layers=layers, bidirectional=bidir, bias=bias,
+            layout=layout)
+    for conv, layout in (("textbook", "out-in"), ("textbook", "in-out"), ("pytorch", None),
+                         ("keras", None))
+    for layers, bidir, bias in ((1, False, True), (2, True, True), (1, False, False))
+]
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "identity"])
+@pytest.mark.parametrize("net", RNNS, ids=repr)
+def test_vanilla_rnn_forward_over_whole_arrays_equals_the_per_step_cells(net, activation):
+    """A vanilla RNN run forward only (the drill's time checks, --verify) takes whole-sequence
+    arrays: the outputs and the multiply-adds counted are those of cells.rnn_step."""
+    rng = np.random.default_rng(7)
+    xs = rng.standard_normal((6, 3, net.m))
+    h0 = 0.5 * rng.standard_normal((net.layers * net.directions, 3, net.n))
+    outs = {}
+    for fast in (True, False):
+        model = build_model(net, rng=np.random.default_rng(1), activation=activation)
+        model.fast_rnn = fast
+        outs[fast] = (model.forward(xs), model.hidden(xs, h0=h0), model.macs())
+    assert np.allclose(outs[True][0], outs[False][0], rtol=1e-12, atol=1e-14)
+    assert np.allclose(outs[True][1], outs[False][1], rtol=1e-12, atol=1e-14)
+    assert outs[True][2] == outs[False][2] > 0
+
+
+def test_vanilla_rnn_forward_takes_the_whole_sequence_path(monkeypatch):
+    from rnnquiz.witness import model as witness_model
+
+    calls = []
+    real = witness_model._rnn_sequence
+    monkeypatch.setattr(witness_model, "_rnn_sequence", lambda *a: calls.append(1) or real(*a))
+    model = build_model(Network(3, 4, 2, layers=2, bidirectional=True),
+                        rng=np.random.default_rng(1))
+    xs = np.ones((5, 2, 3))
+    model.forward(xs)
+    assert len(calls) == 4
+    calls.clear()
+    ys, cache = model.forward_cache(xs)  # BPTT keeps each step's cache: the per-step path
+    model.backward(cache, np.ones_like(ys))
+    assert calls == []
