@@ -174,6 +174,12 @@ def test_an_empty_sequence_or_batch_runs_on_both_paths(cell, T, batch):
 
 WHOLE_MODELS = [
     "Input(shape=(6, 3)) > LSTM(5, return_sequences=True) > LSTM(4, return_state=True)",
+    "Input(shape=(6, 3)) > SimpleRNN(5, return_sequences=True) > SimpleRNN(4, "
+    "activation='relu', use_bias=False) > Dense(2)",
+    "Input(shape=(6, 3)) > Bidirectional(SimpleRNN(4, return_sequences=True)) > "
+    "SimpleRNN(3, go_backwards=True, return_state=True)",
+    "nn.RNN(3, 5, num_layers=2, bidirectional=True, nonlinearity='relu') > nn.Linear(10, 2)",
+    "nn.RNNCell(3, 4, bias=False)",
     "Input(shape=(6, 3)) > Bidirectional(LSTM(4, return_sequences=True), merge_mode='sum') "
     "> LSTM(3, use_bias=False, go_backwards=True)",
     "Input(shape=(6, 3)) > LSTM(4, activation='relu') > Dense(2)",
@@ -185,15 +191,16 @@ WHOLE_MODELS = [
 
 
 @pytest.mark.parametrize("line", WHOLE_MODELS)
-def test_whole_model_lstm_layers_run_as_the_per_step_cells_do(line, monkeypatch):
-    """A whole model's LSTM layer (Keras or PyTorch) runs each direction through the
-    whole-sequence path when nothing calls for the per-step cells (a mask, a projection, other
-    activations): every layer's outputs are those of the per-step path."""
+def test_whole_model_recurrent_layers_run_as_the_per_step_cells_do(line, monkeypatch):
+    """A whole model's LSTM or vanilla RNN layer (Keras or PyTorch) runs each direction through
+    a whole-sequence path when nothing calls for the per-step cells (a mask, a projection, an
+    LSTM's other activations): every layer's outputs are those of the per-step path."""
     from rnnquiz.witness.layers import recurrent
     from rnnquiz.witness.models import build_model as build_whole
 
     fast = build_whole(line, T=6, batch=3, rng=np.random.default_rng(2))
     monkeypatch.setattr(recurrent, "FAST_LSTM", False)
+    monkeypatch.setattr(recurrent, "FAST_RNN", False)
     slow = build_whole(line, T=6, batch=3, rng=np.random.default_rng(2))
     for a, b in zip(fast.layers, slow.layers, strict=True):
         assert len(a.outputs) == len(b.outputs)
@@ -202,18 +209,25 @@ def test_whole_model_lstm_layers_run_as_the_per_step_cells_do(line, monkeypatch)
             assert np.allclose(x, y, rtol=1e-12, atol=1e-13), a.name
 
 
-def test_whole_model_lstm_takes_the_whole_sequence_path(monkeypatch):
-    from rnnquiz.witness import lstm_sequence
+@pytest.mark.parametrize("module, line, expected", [
+    ("lstm_sequence", "nn.Embedding(9, 3) > nn.LSTM(3, 4, num_layers=2, bidirectional=True, "
+                      "batch_first=True)", 4),  # two layers, two directions
+    ("lstm_sequence", "Input(shape=(6, 3)) > Masking() > LSTM(4)", 0),
+    ("rnn_sequence", "nn.RNN(3, 5, num_layers=2, bidirectional=True) > nn.Linear(10, 2)", 4),
+    ("rnn_sequence", "Input(shape=(6, 3)) > Masking() > SimpleRNN(4)", 0),
+])
+def test_whole_model_layers_take_the_whole_sequence_path(module, line, expected, monkeypatch):
+    """Unless a mask asks for the per-step path (states carried over masked steps)."""
+    import importlib
+
     from rnnquiz.witness.models import build_model as build_whole
 
+    sequence = importlib.import_module(f"rnnquiz.witness.{module}")
     calls = []
-    real = lstm_sequence.forward
-    monkeypatch.setattr(lstm_sequence, "forward", lambda *a: calls.append(1) or real(*a))
-    build_whole(WHOLE_MODELS[3], T=6, batch=3)
-    assert len(calls) == 4  # two layers, two directions
-    calls.clear()
-    build_whole("Input(shape=(6, 3)) > Masking() > LSTM(4)", T=6, batch=3)
-    assert calls == []  # a mask: the per-step path, which carries states over masked steps
+    real = sequence.forward
+    monkeypatch.setattr(sequence, "forward", lambda *a: calls.append(1) or real(*a))
+    build_whole(line, T=6, batch=3)
+    assert len(calls) == expected
 
 
 RNNS = [
@@ -247,8 +261,9 @@ def test_vanilla_rnn_forward_takes_the_whole_sequence_path(monkeypatch):
     from rnnquiz.witness import model as witness_model
 
     calls = []
-    real = witness_model._rnn_sequence
-    monkeypatch.setattr(witness_model, "_rnn_sequence", lambda *a: calls.append(1) or real(*a))
+    real = witness_model.rnn_sequence.forward
+    monkeypatch.setattr(witness_model.rnn_sequence, "forward",
+                        lambda *a: calls.append(1) or real(*a))
     model = build_model(Network(3, 4, 2, layers=2, bidirectional=True),
                         rng=np.random.default_rng(1))
     xs = np.ones((5, 2, 3))

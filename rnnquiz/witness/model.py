@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from rnnquiz.witness import lstm_sequence
+from rnnquiz.witness import lstm_sequence, rnn_sequence
 from rnnquiz.witness.cells import (
     ACTIVATIONS,
     activation_grad,
@@ -45,36 +45,6 @@ def _maker(rng, dtype, allocate, scale):
         values -= scale
         return values.astype(dtype, copy=False)
     return make
-
-
-def _rnn_sequence(w_in, b, w_rec, xs, h0, activation, params):
-    """A vanilla RNN layer-direction forward, the whole sequence at once: xs: (T, batch, ins)
-    -> hs (T, batch, n), h_t = phi(x_t W_in^T + b + h_(t-1) W_rec^T) with ``gate_matrices``'
-    w_in (n, ins), b (n,) or None and w_rec (n, n); h0: (batch, n) or None (zeros).
-
-    The equations of ``cells.rnn_step``, each step one product into a buffer reused for every
-    step; the multiply-adds counted on ``params.macs`` as the per-step path counts them."""
-    T, batch, ins = xs.shape
-    n = w_rec.shape[0]
-    xp = xs.reshape(T * batch, ins) @ w_in.T
-    if b is not None:
-        xp += b
-    xp = xp.reshape(T, batch, n)
-    params.macs += T * batch * (w_in.size + w_rec.size)
-    w_t = np.ascontiguousarray(w_rec.T)
-    phi = activation if callable(activation) else ACTIVATIONS[activation]
-    hs = np.empty((T, batch, n), dtype=xp.dtype)
-    h = np.zeros((batch, n), dtype=xp.dtype) if h0 is None else h0
-    a = np.empty((batch, n), dtype=xp.dtype)
-    for t in range(T):
-        np.matmul(h, w_t, out=a)
-        a += xp[t]
-        h = hs[t]
-        if phi is np.tanh:
-            np.tanh(a, out=h)
-        else:
-            h[...] = phi(a)
-    return hs
 
 
 class Model:
@@ -203,7 +173,8 @@ class Model:
         if self.cell == "rnn" and not keep and self.fast_rnn:
             w_in, b, w_rec = params.gate_matrices()
             if xs.dtype == w_rec.dtype:  # (the per-step path stores states in xs's dtype)
-                return _rnn_sequence(w_in, b, w_rec, xs, h0, self.activation, params), None
+                return rnn_sequence.forward(w_in, b, w_rec, xs, h0, self.activation,
+                                            params), None
         params.start()
         T, batch = xs.shape[:2]
         # The input projection of all T steps in one matrix product (explicit sizes: T or

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnquiz.witness import lstm_sequence
+from rnnquiz.witness import lstm_sequence, rnn_sequence
 from rnnquiz.witness.cells import gru_step, lstm_step, rnn_step, sigmoid
 from rnnquiz.witness.layers.base import WitnessLayer, fan_scale, keras_activation
 from rnnquiz.witness.params import KerasLayer, PyTorchLayer
@@ -19,6 +19,7 @@ CELL = {"SimpleRNN": "rnn", "LSTM": "lstm", "GRU": "gru", "RNN": "rnn",
         "RNNCell": "rnn", "LSTMCell": "lstm", "GRUCell": "gru"}
 KERAS_RECURRENT = ("SimpleRNN", "LSTM", "GRU")
 FAST_LSTM = True  # an LSTM direction without mask or projection runs through lstm_sequence
+FAST_RNN = True  # a vanilla RNN direction without mask runs through rnn_sequence
 
 
 def run_direction(cell, params, xs, *, width, n, activation=np.tanh,
@@ -40,6 +41,11 @@ def run_direction(cell, params, xs, *, width, n, activation=np.tanh,
         # compare the two paths); h_T is the last output, c_T the tape's last cell state.
         hs, tape = lstm_sequence.forward(params, xs)
         return hs, hs[-1], tape.C[T].T
+    if FAST_RNN and cell == "rnn" and mask is None and B and T:
+        w_in, b, w_rec = params.gate_matrices()
+        if xs.dtype == w_rec.dtype:  # (the per-step path stores states in xs's dtype)
+            hs = rnn_sequence.forward(w_in, b, w_rec, xs, None, activation, params)
+            return hs, hs[-1], None
     xp = params.input_proj(xs.reshape(T * B, ins))
     xp = xp.reshape(T, B, xp.shape[-1])
     h = np.zeros((B, width), dtype=xs.dtype)
