@@ -17,7 +17,6 @@ import errno
 import os
 import shutil
 import stat
-import sys
 import tempfile
 
 TEMP_PREFIX = ".rnnquiz-"
@@ -87,69 +86,82 @@ def replacing(path):
             with open(tmp, "rb") as src, open(path, "wb") as dst:
                 shutil.copyfileobj(src, dst)
         return
-    target = os.path.realpath(path)
-    try:
-        old = os.stat(target)
-    except FileNotFoundError:
-        old = None
-    if old is not None and not os.access(target, os.W_OK):
-        # The folder may allow the rename, but the user made this file read-only.
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+    target, old = _replaceable(path)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=os.path.dirname(target))
     _pending.add(tmp)
     try:
         os.close(fd)
         yield tmp
-        if old is not None:
-            _keep_owner(tmp, old)
-        os.chmod(tmp, stat.S_IMODE(old.st_mode) if old is not None else 0o666 & ~_umask())
-        os.replace(tmp, target)
+        _put_in_place(tmp, target, old)
         _pending.discard(tmp)
     finally:
         if tmp in _pending:
             _remove(tmp)
 
 
+def _replaceable(path) -> tuple:
+    """(the real target of ``path``, its os.stat or None when it does not exist yet); raises
+    PermissionError when the user made it read-only (the folder may allow the rename)."""
+    target = os.path.realpath(path)
+    try:
+        old = os.stat(target)
+    except FileNotFoundError:
+        old = None
+    if old is not None and not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+    return target, old
+
+
+def _put_in_place(tmp, target, old) -> None:
+    """Rename the finished ``tmp`` over ``target`` with the old file's mode, owner and group
+    (a new file's mode from the umask)."""
+    if old is not None:
+        _keep_owner(tmp, old)
+    os.chmod(tmp, stat.S_IMODE(old.st_mode) if old is not None else 0o666 & ~_umask())
+    os.replace(tmp, target)
+
+
 @contextlib.contextmanager
 def staged_files():
-    """Yield ``stage(path, text)``: each file is written at once to a temporary file beside its
-    target (as ``replacing`` does), and every one is renamed into place when the block ends
-    without an error, in the order staged; an error or a signal removes them all and leaves
-    every target as it was. A path staged again keeps its first text.
+    """Yield ``stage(path, text)``: each file is written at once into one temporary folder
+    beside the targets, and every one is renamed into place (as ``replacing`` would, mode and
+    owner kept) when the block ends without an error, in the order staged; an error or a
+    signal removes the folder and leaves every target as it was, and a process killed outright
+    leaves that one folder, not a file per target. A path staged again keeps its first text; a
+    FIFO or a device is written when the block ends.
 
     For many files made one by one (an export's figures): each is written while the rest are
     still being made, and only the renames wait for the end. Raises OSError (naming no file:
     the caller knows which it was writing)."""
-    staged = {}  # target -> the open ``replacing`` context of its temporary file
+    folders = {}  # target folder -> the temporary folder in it
+    staged = {}  # path -> (temporary file, real target, its old stat) or the text, if special
 
     def stage(path, text: str) -> None:
         if path in staged:
             return
-        context = replacing(path)
-        tmp = context.__enter__()
-        staged[path] = context
-        try:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
-        except BaseException:
-            staged.pop(path)
-            context.__exit__(*sys.exc_info())
-            raise
+        if is_special(path):
+            staged[path] = text
+            return
+        target, old = _replaceable(path)
+        where = os.path.dirname(target)
+        if where not in folders:
+            folders[where] = tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=where)
+            _pending.add(folders[where])
+        tmp = os.path.join(folders[where], str(len(staged)))
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        staged[path] = (tmp, target, old)
 
     try:
         yield stage
-    except BaseException:
-        for context in staged.values():
-            context.__exit__(*sys.exc_info())
-        raise
-    contexts = list(staged.values())
-    for k, context in enumerate(contexts):
-        try:
-            context.__exit__(None, None, None)
-        except BaseException:
-            for rest in contexts[k + 1:]:
-                rest.__exit__(*sys.exc_info())
-            raise
+        for path, item in staged.items():
+            if isinstance(item, str):
+                write_atomically(path, item)
+            else:
+                _put_in_place(*item)
+    finally:
+        for folder in folders.values():
+            _remove(folder)
 
 
 def _keep_owner(tmp, old) -> None:

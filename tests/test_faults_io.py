@@ -529,6 +529,9 @@ def test_staged_files_all_land_together_or_none_does(tmp_path):
         stage(tmp_path / "a.svg", "a again")  # the same figure twice: the first text stays
         assert (tmp_path / "b.svg").read_text() == "old b"  # nothing lands before the end
         assert not (tmp_path / "a.svg").exists()
+        # what a process killed now would leave: one folder, not a file per figure
+        [folder] = leftovers(tmp_path)
+        assert sorted(os.listdir(tmp_path / folder)) == ["0", "1"]
     assert (tmp_path / "a.svg").read_text() == "new a"
     assert (tmp_path / "b.svg").read_text() == "new b"
     assert leftovers(tmp_path) == []
