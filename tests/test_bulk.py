@@ -112,3 +112,32 @@ def test_workers_leave_ctrl_c_to_the_parent():
         return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
 
     assert all(bulk._forked_map(handler, list(range(4)), 2, 1))
+
+
+def test_workers_all_killed_while_the_work_is_still_being_handed_out(forked):
+    # 40,000 chunk numbers do not fit in the task pipe; every worker dies on its first item
+    def die(x):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(bulk.WorkerLost):
+        list(bulk._forked_map(die, list(range(40_000)), 2, 1))
+    assert _all_reaped(forked)
+
+
+def test_no_process_to_spare_makes_the_work_here(monkeypatch):
+    """fork() refused (a process limit): the work is made in this process, in order; refused
+    after the first worker: that one makes it all."""
+    import errno
+
+    real, allowed = os.fork, []
+
+    def fork():
+        if not allowed:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        allowed.pop()
+        return real()
+
+    monkeypatch.setattr(bulk.os, "fork", fork)
+    assert list(bulk._forked_map(abs, list(range(-50, 0)), 2, 3)) == list(range(50, 0, -1))
+    allowed.append(1)
+    assert list(bulk._forked_map(abs, list(range(-50, 0)), 2, 3)) == list(range(50, 0, -1))

@@ -32,6 +32,10 @@ class WorkerLost(RnnquizError, RuntimeError):
     """A worker process ended without sending back its work (killed from outside)."""
 
 
+_LOST = ("a worker process ended before sending back its problems (killed from outside, or "
+         "out of memory?)")
+
+
 def _cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -57,7 +61,7 @@ def _make(pick, then=None):
 
 
 def _can_fork() -> bool:
-    return hasattr(os, "fork") and hasattr(os, "sched_getaffinity")
+    return hasattr(os, "fork")
 
 
 def _send(fd, data: bytes) -> None:
@@ -131,23 +135,29 @@ def _forked_map(fn, items: list, workers: int, chunk: int):
     selector = selectors.DefaultSelector()
     try:
         for _ in range(min(workers, chunks)):
-            pid, read = _fork_worker(tasks_read, fn, items, chunk,
-                                     [tasks_write] + [r for _, r in procs])
+            try:
+                pid, read = _fork_worker(tasks_read, fn, items, chunk,
+                                         [tasks_write] + [r for _, r in procs])
+            except OSError:  # no more processes allowed: go on with those there are
+                break
             procs.append((pid, read))
             selector.register(read, selectors.EVENT_READ)
+        if not procs:  # not even one: make them here
+            yield from map(fn, items)
+            finished = True
+            return
         os.close(tasks_read)
         tasks_read = None
         _send_all(tasks_write, numbers, selector, results)
         os.close(tasks_write)
         tasks_write = None
-        done, next_k, open_pipes = {}, 0, len(procs)
+        done, next_k = {}, 0
         while next_k < chunks:
             while next_k not in done:
                 if not results:
-                    if not open_pipes:
-                        raise WorkerLost("a worker process ended before sending back its "
-                                         "problems (killed from outside, or out of memory?)")
-                    open_pipes -= _collect(selector, results)
+                    if not selector.get_map():  # every worker's pipe has ended
+                        raise WorkerLost(_LOST)
+                    _collect(selector, results)
                     continue
                 k, ok, payload = results.pop()
                 done[k] = (ok, payload)
@@ -179,24 +189,23 @@ def _send_all(fd, data: bytes, selector, results: list) -> None:
                 view = view[os.write(fd, view[:_ATOMIC]):]
             except BlockingIOError:
                 _collect(selector, results, timeout=0.01)
+            except BrokenPipeError:  # no worker left to read them
+                raise WorkerLost(_LOST) from None
     finally:
         os.set_blocking(fd, True)
 
 
-def _collect(selector, results: list, timeout=None) -> int:
-    """Read one message from each worker pipe that has one into ``results``; returns how many
-    pipes ended (their worker is gone)."""
-    ended = 0
+def _collect(selector, results: list, timeout=None) -> None:
+    """Read one message from each worker pipe that has one into ``results``; a pipe that has
+    ended (its worker is gone) leaves the selector."""
     for key, _ in selector.select(timeout):
         fd = key.fd
         size = _read_exactly(fd, 8)
         data = None if size is None else _read_exactly(fd, int.from_bytes(size, "little"))
         if data is None:
             selector.unregister(fd)
-            ended += 1
         else:
             results.append(pickle.loads(data))
-    return ended
 
 
 def _reap(pids, stop: bool) -> None:
