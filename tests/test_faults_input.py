@@ -354,7 +354,8 @@ def test_validate_reports_an_id_clashing_with_a_shipped_template(tmp_path):
 
 @pytest.mark.parametrize("call", [
     lambda: rnnquiz.count("x"), lambda: rnnquiz.count(None), lambda: rnnquiz.verify(None),
-    lambda: rnnquiz.verify({"m": 3, "n": 4}),
+    lambda: rnnquiz.verify({"m": 3, "n": 4}), lambda: rnnquiz.build_model(None),
+    lambda: rnnquiz.build_model("nn.LSTM(3, 4)"),
 ])
 def test_the_api_says_what_it_expected(call):
     with pytest.raises(NetworkError, match="expected a Network description") as e:

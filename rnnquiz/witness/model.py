@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+from rnnquiz.description.network import Network, shown
+from rnnquiz.errors import NetworkError
 from rnnquiz.witness import lstm_sequence, rnn_sequence
 from rnnquiz.witness.cells import (
     ACTIVATIONS,
@@ -367,7 +369,11 @@ class Model:
 
 def build_model(net, *, rng=None, dtype=np.float64, allocate=True, activation="tanh",
                 output_activation="identity") -> Model:
-    """A :class:`Model` for a :class:`~rnnquiz.description.network.Network` (its fields only)."""
+    """A :class:`Model` for a :class:`~rnnquiz.description.network.Network` (its fields only);
+    anything else raises NetworkError (field ``network``), as ``count`` and ``verify`` do."""
+    if not isinstance(net, Network):
+        raise NetworkError("network", f"expected a Network description, got {shown(net)} "
+                                      "(build one with rnnquiz.Network(m=..., n=...))")
     return Model(net.m, net.n, net.p, cell=net.cell, layers=net.layers,
                  bidirectional=net.bidirectional, bias=net.bias, convention=net.convention,
                  layout=net.layout, reset_after=net.reset_after, proj_size=net.proj_size,
