@@ -19,6 +19,9 @@ class NetworkError(RnnquizError, ValueError):
         self.field = field
         self.reason = message
 
+    def __reduce__(self):  # pickled by its own arguments (a worker process sends it back)
+        return (type(self), (self.field, self.reason))
+
 
 class NoSolutionError(RnnquizError):
     """An inverse problem (a total given, a size wanted) that has no positive integer answer."""
@@ -39,3 +42,6 @@ class ModelError(RnnquizError, ValueError):
         super().__init__(f"column {column}: {message}" if column else message)
         self.column = column
         self.reason = message
+
+    def __reduce__(self):
+        return (type(self), (self.reason, self.column))

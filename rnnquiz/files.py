@@ -131,8 +131,9 @@ def staged_files():
     FIFO or a device is written when the block ends.
 
     For many files made one by one (an export's figures): each is written while the rest are
-    still being made, and only the renames wait for the end. Raises OSError (naming no file:
-    the caller knows which it was writing)."""
+    still being made, and only the renames wait for the end. Raises OSError: while staging,
+    as ``replacing`` does (the caller knows which file it was staging); at the end, with the
+    staged path as its ``filename``."""
     folders = {}  # target folder -> the temporary folder in it
     staged = {}  # path -> (temporary file, real target, its old stat) or the text, if special
 
@@ -143,6 +144,8 @@ def staged_files():
             staged[path] = text
             return
         target, old = _replaceable(path)
+        if os.path.isdir(target):  # refused now, before anything lands, not at the rename
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         where = os.path.dirname(target)
         if where not in folders:
             folders[where] = tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=where)
@@ -155,10 +158,13 @@ def staged_files():
     try:
         yield stage
         for path, item in staged.items():
-            if isinstance(item, str):
-                write_atomically(path, item)
-            else:
-                _put_in_place(*item)
+            try:
+                if isinstance(item, str):
+                    write_atomically(path, item)
+                else:
+                    _put_in_place(*item)
+            except OSError as e:  # named by the path staged, not the temporary file's
+                raise OSError(e.errno, e.strerror, str(path)) from None
     finally:
         for folder in folders.values():
             _remove(folder)

@@ -141,3 +141,41 @@ def test_no_process_to_spare_makes_the_work_here(monkeypatch):
     assert list(bulk._forked_map(abs, list(range(-50, 0)), 2, 3)) == list(range(50, 0, -1))
     allowed.append(1)
     assert list(bulk._forked_map(abs, list(range(-50, 0)), 2, 3)) == list(range(50, 0, -1))
+
+
+def test_a_refused_fork_leaves_no_descriptor_open(monkeypatch):
+    import errno
+
+    def refuse():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(bulk.os, "fork", refuse)
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    for _ in range(5):
+        assert list(bulk._forked_map(abs, [-1, -2, -3], 2, 1)) == [1, 2, 3]
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) == before
+
+
+def _errors():
+    from rnnquiz.drill.problems import ProblemError
+    from rnnquiz.drill.templates import TemplateError
+    from rnnquiz.errors import ModelError, NetworkError
+
+    return [NetworkError("n", "must be a positive integer, got 0"),
+            ModelError("LSTM: units must be positive", column=7),
+            TemplateError(["a.yaml: t: no question", "a.yaml: u: no ask"]),
+            ProblemError("t@3: the NumPy model disagrees")]
+
+
+@pytest.mark.parametrize("want", _errors(), ids=lambda e: type(e).__name__)
+def test_an_error_in_a_worker_comes_back_as_itself(want, forked):
+    """rnnquiz's own errors cross the pipe whole: same type, same message, same fields."""
+    def fail(x):
+        raise want
+
+    with pytest.raises(type(want)) as got:
+        list(bulk._forked_map(fail, [1, 2], 2, 1))
+    assert str(got.value) == str(want)
+    assert vars(got.value) == vars(want)
+    assert _all_reaped(forked)

@@ -567,9 +567,9 @@ def test_a_staged_file_that_may_not_be_replaced_stops_before_anything_lands(tmp_
     assert leftovers(tmp_path) == []
 
 
-def test_a_json_export_whose_figure_cannot_be_written_changes_nothing(tmp_path, monkeypatch):
-    """The figure files of a JSON export land with it or not at all: a figure that may not be
-    replaced is one line naming it, and the JSON file already there is left as it was."""
+def _figures_export(tmp_path):
+    """A JSON export with figures into tmp_path: (its arguments, the figure file names), the
+    figures removed and the JSON file replaced by a teacher's own."""
     from click.testing import CliRunner
 
     from rnnquiz.cli import cli
@@ -583,6 +583,44 @@ def test_a_json_export_whose_figure_cannot_be_written_changes_nothing(tmp_path, 
     (tmp_path / "sheet.json").write_text("the teacher's own")
     for name in figures:
         (tmp_path / name).unlink()
+    return args, figures
+
+
+def test_a_figure_that_is_a_folder_or_fails_at_its_rename_leaves_the_json_as_it_was(
+        tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from rnnquiz.cli import cli
+
+    args, figures = _figures_export(tmp_path)
+    (tmp_path / figures[0]).mkdir()  # refused before anything lands
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {figures[0]}: Is a directory\n"
+    (tmp_path / figures[0]).rmdir()
+    real = os.replace
+
+    def failing(src, dst, **kw):  # the figures are renamed before the JSON file
+        if str(dst).endswith(figures[-1]):
+            raise OSError(5, "Input/output error", src)
+        return real(src, dst, **kw)
+
+    monkeypatch.setattr(files.os, "replace", failing)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {figures[-1]}: Input/output error\n"
+    assert (tmp_path / "sheet.json").read_text() == "the teacher's own"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_json_export_whose_figure_cannot_be_written_changes_nothing(tmp_path, monkeypatch):
+    """The figure files of a JSON export land with it or not at all: a figure that may not be
+    replaced is one line naming it, and the JSON file already there is left as it was."""
+    from click.testing import CliRunner
+
+    from rnnquiz.cli import cli
+
+    args, figures = _figures_export(tmp_path)
     (tmp_path / figures[-1]).write_text("theirs")
     _read_only(monkeypatch, figures[-1])
     result = CliRunner().invoke(cli, args)

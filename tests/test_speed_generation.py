@@ -131,8 +131,8 @@ def test_figure_texts_found_by_pattern_are_what_an_xml_parser_reads():
     assert svg_texts(drawing.text_file()) == ("a <b> & c", 'say "x"', "W_hh & <n, n>")
 
 
-@pytest.mark.parametrize("shape", [(), (1,), (7, 3), (4, 200, 5), (256, 256), (20000, 64),
-                                   (3, 65537)])
+@pytest.mark.parametrize("shape", [(), (1,), (7, 3), (4, 200, 5), (255, 256), (256, 256),
+                                   (20000, 64), (3, 65537)])
 def test_witness_weights_are_uniform_draws_a_large_tensor_repeating_one_block(shape):
     """The witness draws its weights as random() scaled in place: bit for bit the values
     rng.uniform gives (scale and low as the layers pass them); a tensor of more than BLOCK
@@ -155,6 +155,20 @@ def test_witness_weights_are_uniform_draws_a_large_tensor_repeating_one_block(sh
     assert np.array_equal(got32, np.resize(np.random.default_rng(3).uniform(
         -0.5, 0.5, size=min(size, block)).astype(np.float32), shape))
     got[...] = 0.0  # its own memory: a padding row or max_norm may write to it
+
+
+def test_large_witness_tensors_have_no_two_gate_blocks_alike():
+    """The repeated block never lines up with a layer's gate blocks: an LSTM(256, 256)'s four
+    gates differ, so a gate-order mistake still shows against a framework."""
+    from rnnquiz.witness.models import build_model as build_whole
+
+    model = build_whole("nn.LSTM(256, 256, bias=False)", T=1, batch=1,
+                        rng=np.random.default_rng(0))
+    for (_, name), w in model.named_parameters():
+        blocks = w.reshape(4, -1)
+        for a in range(4):
+            for b in range(a):
+                assert not np.array_equal(blocks[a], blocks[b]), name
 
 
 def test_validate_names_each_fault_by_its_own_template_in_any_order(monkeypatch):

@@ -110,7 +110,7 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         # export), its line written and let go, so memory stays flat; each figure file is
         # written beside it as it comes, and renamed into place once the whole export is.
         from rnnquiz.export.jsonfmt import iter_json_lines, piece
-        from rnnquiz.files import staged_files
+        from rnnquiz.files import replacing, staged_files
 
         folder = os.path.dirname(os.path.abspath(output))
         written, figures, writing = [], [], [output]
@@ -126,14 +126,19 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
                 yield line
 
         try:
-            with staged_files() as stage:
-                write_atomically(output, iter_json_lines(lines_made(stage), meta))
-                writing[0] = "the figures"
+            # The figures are renamed into place first, then the JSON file: a figure that
+            # cannot be leaves the JSON file there as it was.
+            with replacing(output) as tmp:
+                with staged_files() as stage:
+                    with open(tmp, "w", encoding="utf-8") as f:
+                        f.writelines(iter_json_lines(lines_made(stage), meta))
+                    writing[0] = None  # the renames: the error names its figure
+                writing[0] = output
         except ProblemError as e:
             raise click.ClickException(str(e)) from None
         except OSError as e:
-            raise click.ClickException(f"cannot write {writing[0]}: {e.strerror or e}") \
-                from None
+            name = writing[0] or os.path.basename(e.filename or "") or "a figure"
+            raise click.ClickException(f"cannot write {name}: {e.strerror or e}") from None
         if figures:
             _say_beside(output, figures)
         click.echo(f"wrote {len(written)} problems to {output} ({fmt})", err=True)

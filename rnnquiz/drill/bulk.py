@@ -61,7 +61,12 @@ def _make(pick, then=None):
 
 
 def _can_fork() -> bool:
-    return hasattr(os, "fork")
+    return hasattr(os, "fork") and hasattr(signal, "pthread_sigmask")
+
+
+# The signals a worker must not take with its parent's handlers (see _fork_worker).
+_HELD = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+         if hasattr(signal, name)}
 
 
 def _send(fd, data: bytes) -> None:
@@ -97,7 +102,9 @@ def _serve(tasks: int, out: int, fn, items, chunk: int) -> None:
             message = (k, False, e)
         try:
             data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
-        except Exception as e:  # an exception (or result) that cannot be pickled
+            if not message[1]:
+                pickle.loads(data)  # an exception must come back whole, not as another one
+        except Exception as e:  # an exception (or result) that does not survive the pipe
             error = message[2] if not message[1] else e
             data = pickle.dumps((k, False, RuntimeError(f"{type(error).__name__}: {error}")))
         _send(out, data)
@@ -106,11 +113,22 @@ def _serve(tasks: int, out: int, fn, items, chunk: int) -> None:
 def _fork_worker(tasks_read: int, fn, items, chunk: int, close: list) -> tuple:
     """(pid, read end of its result pipe) of a new worker process."""
     read, write = os.pipe()
-    pid = os.fork()
+    # A signal in the instant after fork() would run the caller's handlers in the child
+    # (unwinding through the caller's frames, removing its temporary files): held back until
+    # the child has set its own, and in this process until fork() has returned.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        pid = os.fork()
+    except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        os.close(read)
+        os.close(write)
+        raise
     if pid == 0:  # the worker: never returns into the caller's frames
         status = 1
         try:
             _quiet()
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(read)
             for fd in close:
                 os.close(fd)
@@ -118,6 +136,7 @@ def _fork_worker(tasks_read: int, fn, items, chunk: int, close: list) -> tuple:
             status = 0
         finally:
             os._exit(status)
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
     os.close(write)
     return pid, read
 

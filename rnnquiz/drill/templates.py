@@ -88,6 +88,9 @@ class TemplateError(RnnquizError):
         self.errors = list(errors)
         super().__init__("\n".join(self.errors))
 
+    def __reduce__(self):  # pickled by its own argument (a worker process sends it back)
+        return (type(self), (self.errors,))
+
 
 class Template:
     """A validated template: wording, parameter specs and what is asked."""

@@ -36,7 +36,8 @@ def run_direction(cell, params, xs, *, width, n, activation=np.tanh,
     """
     T, B, ins = xs.shape
     if (FAST_LSTM and cell == "lstm" and mask is None and width == n and B and T
-            and activation is np.tanh and recurrent_activation is sigmoid):
+            and activation is np.tanh and recurrent_activation is sigmoid
+            and xs.dtype == params.named()[0][1].dtype):  # (it would promote xs's dtype)
         # The whole sequence at once: the same equations, one product a step (the tests
         # compare the two paths); h_T is the last output, c_T the tape's last cell state.
         hs, tape = lstm_sequence.forward(params, xs)
