@@ -9,10 +9,14 @@ from rnnquiz.calculator.rules import count
 from rnnquiz.errors import NetworkError
 
 
-def _real_root(net, unknown, total) -> float | None:
-    """The real x > 0 with count(net with unknown = x) = total (a quadratic in x)."""
+def _real_root(net, unknown, total, which="total") -> float | None:
+    """The real x > 0 with count(net with unknown = x) = total (a quadratic in x).
+
+    ``which`` names the Count's total solved for: "total" (the network's own bias setting),
+    "with_bias" or "without_bias" (one Count gives both, see ``rules.Count``: the network
+    with its biases flipped is not made and counted again)."""
     try:
-        a0, a1, a2 = (count(net.replace(**{unknown: x})).total for x in (1, 2, 3))
+        a0, a1, a2 = (getattr(count(net.replace(**{unknown: x})), which) for x in (1, 2, 3))
     except NetworkError:
         return None
     a = (a2 - 2 * a1 + a0) / 2
@@ -24,13 +28,14 @@ def _real_root(net, unknown, total) -> float | None:
     return (-b + disc ** 0.5) / (2 * a) if disc >= 0 else None
 
 
-def _other_equation(net, ask, solved, other, why):
-    """The whole number a student gets by solving the count equation of ``other`` for the
-    unknown and rounding; None when it rounds back to the answer (no mistake to see)."""
+def _other_equation(net, ask, solved, other, why, which="total"):
+    """The whole number a student gets by solving the count equation of ``other`` (its
+    ``which`` total, see ``_real_root``) for the unknown and rounding; None when it rounds back
+    to the answer (no mistake to see)."""
     if ask["quantity"] != "size":
         return None
     unknown, given = ask["of"], solved.derived["total"]
-    root = _real_root(other, unknown, given)
+    root = _real_root(other, unknown, given, which)
     if root is None or root < 0.5 or round(root) == solved.value:
         return None
     wrong = round(root)
@@ -46,15 +51,15 @@ def _asks_a_size(ask) -> bool:
 def biases_left_out(net, ask, solved):
     if not _asks_a_size(ask) or not solved.total_bias:
         return None
-    return _other_equation(net, ask, solved, net.replace(bias=False),
-                           "without the biases, which the total includes")
+    return _other_equation(net, ask, solved, net, "without the biases, which the total "
+                           "includes", which="without_bias")
 
 
 def biases_added(net, ask, solved):
     if not _asks_a_size(ask) or solved.total_bias is not False:
         return None
-    return _other_equation(net, ask, solved, net.replace(bias=True),
-                           "with biases, which this network has none of")
+    return _other_equation(net, ask, solved, net, "with biases, which this network has none "
+                           "of", which="with_bias")
 
 
 def one_bias(net, ask, solved):
