@@ -1,6 +1,10 @@
 """Shared set-up and strategies for the tests."""
 
+import atexit
+import os
+import shutil
 import sys
+import tempfile
 
 from rnnquiz.__main__ import limit_blas_threads
 
@@ -13,6 +17,48 @@ if "numpy" in sys.modules:  # a plugin loaded it first: the setting came too lat
 from hypothesis import strategies as st  # noqa: E402
 
 from rnnquiz.description.network import Network  # noqa: E402
+
+SHARED_BYTECODE = "RNNQUIZ_TESTS_BYTECODE"
+
+
+def pytest_configure(config):
+    """The Python processes the tests start (the CLI as a user's shell runs it) compile each
+    module once per test run, not once per process: where PYTHONDONTWRITEBYTECODE keeps bytecode
+    out of the source tree, they share a folder of this run's own (an installed rnnquiz has its
+    bytecode too). pytest-xdist's workers start as pytest started; each sets it for its own
+    children."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE") or os.environ.get("PYTHONPYCACHEPREFIX"):
+        return  # bytecode already goes where Python or the user puts it
+    folder = os.environ.get(SHARED_BYTECODE)
+    if folder is None:  # the first process of the run makes the folder and removes it at exit
+        folder = tempfile.mkdtemp(prefix="rnnquiz-tests-bytecode-")
+        os.environ[SHARED_BYTECODE] = folder
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    if getattr(config.option, "tx", None) and not hasattr(config, "workerinput"):
+        return  # pytest-xdist's controller: it starts only workers
+    _share_loaded_bytecode(folder)
+    os.environ["PYTHONPYCACHEPREFIX"] = folder
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+
+
+def _share_loaded_bytecode(folder):
+    """Link the bytecode of every module loaded so far (numpy, click, yaml, the standard
+    library...) where a process with ``folder`` as its PYTHONPYCACHEPREFIX looks for it: with a
+    prefix, Python reads no __pycache__ folder, and would compile them all again."""
+    for module in list(sys.modules.values()):
+        spec = getattr(module, "__spec__", None)
+        source, cached = getattr(spec, "origin", None), getattr(spec, "cached", None)
+        if not (source and cached and source.endswith(".py") and os.path.isfile(cached)):
+            continue
+        target = os.path.join(folder + os.path.dirname(os.path.abspath(source)),
+                              os.path.basename(cached))
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(cached, target)
+        except FileExistsError:  # another worker linked it first
+            pass
+        except OSError:  # another file system
+            shutil.copyfile(cached, target)
 
 
 @st.composite
