@@ -9,7 +9,7 @@ with its status. Each command line still runs in a process of its own, so a memo
 memory reaches the next. What this does not test is Python's start-up itself: the tests of the
 entry point and of what it imports start real processes (tests/test_cli.py, test_speed.py).
 
-Used as ``run(args, env=..., cwd=..., memory=..., timeout=...)``, which returns a
+Used as ``run(args, env=..., cwd=..., memory=..., timeout=..., umask=...)``, which returns a
 ``subprocess.CompletedProcess`` with text output, or raises ``subprocess.TimeoutExpired``.
 """
 
@@ -25,8 +25,12 @@ import tempfile
 _server = None
 
 
-def run(args, *, env, cwd=None, memory=None, timeout=30, stdin=None):
-    """``python -m rnnquiz ARGS`` in a forked process; ``stdin`` is a path (default: /dev/null)."""
+def run(args, *, env, cwd=None, memory=None, timeout=30, stdin=None, umask=None):
+    """``python -m rnnquiz ARGS`` in a forked process; ``stdin`` is a path (default: /dev/null),
+    ``umask`` the child's file mode mask (default: this process's)."""
+    if umask is None:
+        umask = os.umask(0o022)
+        os.umask(umask)
     global _server
     if _server is None or _server.poll() is not None:
         _server = subprocess.Popen([sys.executable, __file__], stdin=subprocess.PIPE,
@@ -37,7 +41,7 @@ def run(args, *, env, cwd=None, memory=None, timeout=30, stdin=None):
         request = {"args": [str(a) for a in args], "env": dict(env), "memory": memory,
                    "cwd": str(cwd) if cwd is not None else os.getcwd(), "timeout": timeout,
                    "stdin": str(stdin) if stdin is not None else os.devnull,
-                   "out": out, "err": err}
+                   "out": out, "err": err, "umask": umask}
         _server.stdin.write(json.dumps(request) + "\n")
         _server.stdin.flush()
         reply = json.loads(_server.stdout.readline())
@@ -70,6 +74,8 @@ def _child(request):
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        tempfile.tempdir = None  # found again from TMPDIR, as a new process finds it
+        os.umask(request["umask"])
         if request["memory"]:
             resource.setrlimit(resource.RLIMIT_AS, (request["memory"], request["memory"]))
         for fd, path, flags in ((1, request["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
