@@ -14,6 +14,15 @@ limit_blas_threads()
 if "numpy" in sys.modules:  # a plugin loaded it first: the setting came too late
     sys.stderr.write("tests/conftest.py: numpy was loaded before its BLAS threads were set\n")
 
+# pytest rewrites the asserts of every module of a distribution that declares a pytest plugin:
+# all of hypothesis (0.45 s of CPU in each pytest process), whose asserts are not the tests'.
+# Its import hook has no public way to unmark a package; if pytest renames these, nothing
+# breaks: hypothesis is just rewritten again.
+for _hook in sys.meta_path:
+    if isinstance(getattr(_hook, "_must_rewrite", None), set):
+        _hook._must_rewrite.discard("hypothesis")
+        getattr(_hook, "_marked_for_rewrite_cache", {}).clear()
+
 from hypothesis import strategies as st  # noqa: E402
 
 from rnnquiz.description.network import Network  # noqa: E402
