@@ -1,6 +1,7 @@
 """Shared set-up and strategies for the tests."""
 
 import atexit
+import functools
 import os
 import shutil
 import sys
@@ -70,19 +71,29 @@ def _share_loaded_bytecode(folder):
             shutil.copyfile(cached, target)
 
 
+_CONVENTIONS = st.sampled_from(["textbook", "pytorch", "keras"])
+_CELLS = st.sampled_from(["rnn", "lstm", "gru"])
+_LAYOUTS = st.sampled_from([None, "in-out"])
+
+
+@functools.cache  # one strategy object per size: hypothesis checks each new one before a draw
+def _none_or_up_to(size):
+    return st.one_of(st.none(), st.integers(1, size))
+
+
 @st.composite
 def networks(draw, max_size=12, max_layers=3):
     """Random valid descriptions covering every cell, convention and option."""
-    convention = draw(st.sampled_from(["textbook", "pytorch", "keras"]))
-    cell = draw(st.sampled_from(["rnn", "lstm", "gru"]))
+    convention = draw(_CONVENTIONS)
+    cell = draw(_CELLS)
     n = draw(st.integers(min_value=2, max_value=max_size))
     proj = 0
     if convention == "pytorch" and cell == "lstm" and draw(st.booleans()):
         proj = draw(st.integers(min_value=1, max_value=n - 1))
-    layout = draw(st.sampled_from([None, "in-out"])) if convention == "textbook" else None
+    layout = draw(_LAYOUTS) if convention == "textbook" else None
     return Network(draw(st.integers(1, max_size)), n,
-                   draw(st.one_of(st.none(), st.integers(1, max_size))),
-                   T=draw(st.one_of(st.none(), st.integers(1, 5))), cell=cell,
+                   draw(_none_or_up_to(max_size)),
+                   T=draw(_none_or_up_to(5)), cell=cell,
                    layers=draw(st.integers(1, max_layers)), bidirectional=draw(st.booleans()),
                    bias=draw(st.booleans()), convention=convention,
                    reset_after=draw(st.booleans()), proj_size=proj, layout=layout)
