@@ -67,8 +67,11 @@ def _share_loaded_bytecode(folder):
             os.link(cached, target)
         except FileExistsError:  # another worker linked it first
             pass
-        except OSError:  # another file system
-            shutil.copyfile(cached, target)
+        except OSError:  # another file system, or not ours to link: a copy, else compiled again
+            try:
+                shutil.copyfile(cached, target)
+            except OSError:
+                pass
 
 
 _CONVENTIONS = st.sampled_from(["textbook", "pytorch", "keras"])
