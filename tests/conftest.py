@@ -69,7 +69,8 @@ def _share_loaded_bytecode(folder):
             pass
         except OSError:  # another file system, or not ours to link: a copy, else compiled again
             try:
-                shutil.copyfile(cached, target)
+                shutil.copyfile(cached, f"{target}.{os.getpid()}")
+                os.replace(f"{target}.{os.getpid()}", target)  # never seen half-written
             except OSError:
                 pass
 
