@@ -4,10 +4,9 @@ test process however many test files read it.
 Several files read the same template and seed: test_problems all of them for seeds 0 to 49,
 test_export_files 0 to 24, test_polish 0 to 14, test_readers 0 to 7, test_problem_figures and
 test_speed_generation the figure templates for 0 to 11, test_model_drill the model templates for
-0 to 4. Making a problem is
-deterministic (test_problems checks that the same seed gives the same problem), so a second
-``generate`` of the same template and seed would only repeat the first. Callers must not change
-a problem they get here (copy it first, as the export tests do).
+0 to 4. Making a problem is deterministic (test_problems checks that the same seed gives the
+same problem), so a second ``generate`` of the same template and seed would only repeat the
+first. Callers must not change a problem they get here (copy it first, as the export tests do).
 """
 
 import functools

@@ -235,14 +235,20 @@ def test_four_sessions_racing_on_a_corrupt_file_keep_it_and_every_attempt(tmp_pa
         racers = [subprocess.Popen([sys.executable, "-c", RACER, str(folder), str(k)],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
                   for k in range(4)]
-        assert [r.stdout.readline() for r in racers] == ["ready\n"] * 4
-        start = time.time() + 0.05  # every racer is loaded and waiting: the same start for all
-        for r in racers:
-            r.stdin.write(f"{start!r}\n")
-            r.stdin.close()
-        assert [r.wait(timeout=30) for r in racers] == [0, 0, 0, 0]
-        for r in racers:
-            r.stdout.close()
+        try:
+            assert [r.stdout.readline() for r in racers] == ["ready\n"] * 4
+            start = time.time() + 0.05  # every racer is loaded and waiting: one start for all
+            for r in racers:
+                r.stdin.write(f"{start!r}\n")
+                r.stdin.close()
+            assert [r.wait(timeout=30) for r in racers] == [0, 0, 0, 0]
+        finally:
+            for r in racers:
+                if r.poll() is None:
+                    r.kill()
+                r.wait()
+                r.stdout.close()
+                r.stdin.close()
         aside = aside_files(folder)
         assert [p.read_bytes() for p in aside] == [original]  # kept once, never overwritten
         rows = History(folder).attempts()
