@@ -69,6 +69,9 @@ def main():
         print(f"test suite without Keras, JAX and PyTorch ({os.cpu_count()} cores, "
               f"load {load:.1f}): {summary}")
         print(f"  a worker per core  {wall:6.1f} s wall  {cpu:6.1f} s CPU   (goal < 20 s)")
+        wall_c, cpu_c, _ = timed(["--collect-only", "-n", "0"], env)
+        print(f"  collection alone   {wall_c:6.1f} s wall  {cpu_c:6.1f} s CPU   (paid by each "
+              "worker before its first test)")
         if baseline:
             wall0, cpu0, _ = timed(["-n", "0"], env)
             print(f"  one process        {wall0:6.1f} s wall  {cpu0:6.1f} s CPU   (baseline)")

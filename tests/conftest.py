@@ -1,6 +1,11 @@
 """Shared set-up and strategies for the tests."""
 
+import atexit
+import functools
+import os
+import shutil
 import sys
+import tempfile
 
 from rnnquiz.__main__ import limit_blas_threads
 
@@ -10,24 +15,89 @@ limit_blas_threads()
 if "numpy" in sys.modules:  # a plugin loaded it first: the setting came too late
     sys.stderr.write("tests/conftest.py: numpy was loaded before its BLAS threads were set\n")
 
+# pytest rewrites the asserts of every module of a distribution that declares a pytest plugin:
+# all of hypothesis (0.45 s of CPU in each pytest process), whose asserts are not the tests'.
+# Its import hook has no public way to unmark a package; if pytest renames these, nothing
+# breaks: hypothesis is just rewritten again.
+for _hook in sys.meta_path:
+    if isinstance(getattr(_hook, "_must_rewrite", None), set):
+        _hook._must_rewrite.discard("hypothesis")
+        getattr(_hook, "_marked_for_rewrite_cache", {}).clear()
+
 from hypothesis import strategies as st  # noqa: E402
 
 from rnnquiz.description.network import Network  # noqa: E402
+
+SHARED_BYTECODE = "RNNQUIZ_TESTS_BYTECODE"
+
+
+def pytest_configure(config):
+    """The Python processes the tests start (the CLI as a user's shell runs it) compile each
+    module once per test run, not once per process: where PYTHONDONTWRITEBYTECODE keeps bytecode
+    out of the source tree, they share a folder of this run's own (an installed rnnquiz has its
+    bytecode too). pytest-xdist's workers start as pytest started; each sets it for its own
+    children."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE") or os.environ.get("PYTHONPYCACHEPREFIX"):
+        return  # bytecode already goes where Python or the user puts it
+    folder = os.environ.get(SHARED_BYTECODE)
+    if folder is None:  # the first process of the run makes the folder and removes it at exit
+        folder = tempfile.mkdtemp(prefix="rnnquiz-tests-bytecode-")
+        os.environ[SHARED_BYTECODE] = folder
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    if getattr(config.option, "tx", None) and not hasattr(config, "workerinput"):
+        return  # pytest-xdist's controller: it starts only workers
+    _share_loaded_bytecode(folder)
+    os.environ["PYTHONPYCACHEPREFIX"] = folder
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+
+
+def _share_loaded_bytecode(folder):
+    """Link the bytecode of every module loaded so far (numpy, click, yaml, the standard
+    library...) where a process with ``folder`` as its PYTHONPYCACHEPREFIX looks for it: with a
+    prefix, Python reads no __pycache__ folder, and would compile them all again."""
+    for module in list(sys.modules.values()):
+        spec = getattr(module, "__spec__", None)
+        source, cached = getattr(spec, "origin", None), getattr(spec, "cached", None)
+        if not (source and cached and source.endswith(".py") and os.path.isfile(cached)):
+            continue
+        target = os.path.join(folder + os.path.dirname(os.path.abspath(source)),
+                              os.path.basename(cached))
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(cached, target)
+        except FileExistsError:  # another worker linked it first
+            pass
+        except OSError:  # another file system, or not ours to link: a copy, else compiled again
+            try:
+                shutil.copyfile(cached, f"{target}.{os.getpid()}")
+                os.replace(f"{target}.{os.getpid()}", target)  # never seen half-written
+            except OSError:
+                pass
+
+
+_CONVENTIONS = st.sampled_from(["textbook", "pytorch", "keras"])
+_CELLS = st.sampled_from(["rnn", "lstm", "gru"])
+_LAYOUTS = st.sampled_from([None, "in-out"])
+
+
+@functools.cache  # one strategy object per size: hypothesis checks each new one before a draw
+def _none_or_up_to(size):
+    return st.one_of(st.none(), st.integers(1, size))
 
 
 @st.composite
 def networks(draw, max_size=12, max_layers=3):
     """Random valid descriptions covering every cell, convention and option."""
-    convention = draw(st.sampled_from(["textbook", "pytorch", "keras"]))
-    cell = draw(st.sampled_from(["rnn", "lstm", "gru"]))
+    convention = draw(_CONVENTIONS)
+    cell = draw(_CELLS)
     n = draw(st.integers(min_value=2, max_value=max_size))
     proj = 0
     if convention == "pytorch" and cell == "lstm" and draw(st.booleans()):
         proj = draw(st.integers(min_value=1, max_value=n - 1))
-    layout = draw(st.sampled_from([None, "in-out"])) if convention == "textbook" else None
+    layout = draw(_LAYOUTS) if convention == "textbook" else None
     return Network(draw(st.integers(1, max_size)), n,
-                   draw(st.one_of(st.none(), st.integers(1, max_size))),
-                   T=draw(st.one_of(st.none(), st.integers(1, 5))), cell=cell,
+                   draw(_none_or_up_to(max_size)),
+                   T=draw(_none_or_up_to(5)), cell=cell,
                    layers=draw(st.integers(1, max_layers)), bidirectional=draw(st.booleans()),
                    bias=draw(st.booleans()), convention=convention,
                    reset_after=draw(st.booleans()), proj_size=proj, layout=layout)

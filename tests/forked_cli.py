@@ -9,8 +9,9 @@ with its status. Each command line still runs in a process of its own, so a memo
 memory reaches the next. What this does not test is Python's start-up itself: the tests of the
 entry point and of what it imports start real processes (tests/test_cli.py, test_speed.py).
 
-Used as ``run(args, env=..., cwd=..., memory=..., timeout=...)``, which returns a
-``subprocess.CompletedProcess`` with text output, or raises ``subprocess.TimeoutExpired``.
+Used as ``run(args, env=..., cwd=..., memory=..., timeout=..., umask=...)``, which returns a
+``subprocess.CompletedProcess`` with text output, or raises ``subprocess.TimeoutExpired``;
+``run_python(code, ...)`` runs test code as ``python SCRIPT`` runs a script, the same way.
 """
 
 from __future__ import annotations
@@ -25,8 +26,28 @@ import tempfile
 _server = None
 
 
-def run(args, *, env, cwd=None, memory=None, timeout=30, stdin=None):
-    """``python -m rnnquiz ARGS`` in a forked process; ``stdin`` is a path (default: /dev/null)."""
+def run(args, *, env, cwd=None, memory=None, timeout=30, stdin=None, umask=None):
+    """``python -m rnnquiz ARGS`` in a forked process; ``stdin`` is a path (default: /dev/null),
+    ``umask`` the child's file mode mask (default: this process's)."""
+    return _forked({"args": [str(a) for a in args]}, [sys.executable, "-m", "rnnquiz", *args],
+                   env=env, cwd=cwd, memory=memory, timeout=timeout, stdin=stdin, umask=umask)
+
+
+def run_python(code, *, env, cwd=None, memory=None, timeout=30, stdin=None, umask=None):
+    """``python SCRIPT`` for a script holding ``code``, in a forked process (what the server
+    loaded is loaded already)."""
+    with tempfile.TemporaryDirectory() as folder:
+        script = os.path.join(folder, "script.py")
+        with open(script, "w", encoding="utf-8") as f:
+            f.write(code)
+        return _forked({"script": script}, [sys.executable, script], env=env, cwd=cwd,
+                       memory=memory, timeout=timeout, stdin=stdin, umask=umask)
+
+
+def _forked(what, command, *, env, cwd, memory, timeout, stdin, umask):
+    if umask is None:
+        umask = os.umask(0o022)
+        os.umask(umask)
     global _server
     if _server is None or _server.poll() is not None:
         _server = subprocess.Popen([sys.executable, __file__], stdin=subprocess.PIPE,
@@ -34,15 +55,15 @@ def run(args, *, env, cwd=None, memory=None, timeout=30, stdin=None):
         atexit.register(_stop, _server)
     with tempfile.TemporaryDirectory() as folder:
         out, err = os.path.join(folder, "out"), os.path.join(folder, "err")
-        request = {"args": [str(a) for a in args], "env": dict(env), "memory": memory,
+        request = {**what, "env": dict(env), "memory": memory,
                    "cwd": str(cwd) if cwd is not None else os.getcwd(), "timeout": timeout,
                    "stdin": str(stdin) if stdin is not None else os.devnull,
-                   "out": out, "err": err}
+                   "out": out, "err": err, "umask": umask}
         _server.stdin.write(json.dumps(request) + "\n")
         _server.stdin.flush()
         reply = json.loads(_server.stdout.readline())
         stdout, stderr = _read(out), _read(err)
-    command = [sys.executable, "-m", "rnnquiz", *map(str, args)]
+    command = [str(a) for a in command]
     if reply["status"] is None:
         raise subprocess.TimeoutExpired(command, timeout, stdout, stderr)
     return subprocess.CompletedProcess(command, reply["status"], stdout, stderr)
@@ -63,13 +84,16 @@ def _stop(server):
 
 
 def _child(request):
-    """In the forked child: become ``python -m rnnquiz ARGS`` and never return."""
+    """In the forked child: become ``python -m rnnquiz ARGS`` (or ``python SCRIPT``) and never
+    return."""
     import resource
 
     try:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        tempfile.tempdir = None  # found again from TMPDIR, as a new process finds it
+        os.umask(request["umask"])
         if request["memory"]:
             resource.setrlimit(resource.RLIMIT_AS, (request["memory"], request["memory"]))
         for fd, path, flags in ((1, request["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
@@ -78,12 +102,21 @@ def _child(request):
             new = os.open(path, flags, 0o600)
             os.dup2(new, fd)
             os.close(new)
-        sys.argv = [sys.argv[0], *request["args"]]
-        from rnnquiz.__main__ import main
+        if "script" in request:
+            import runpy
 
-        status = main(request["args"])
+            sys.argv = [request["script"]]
+            runpy.run_path(request["script"], run_name="__main__")
+            status = 0
+        else:
+            sys.argv = [sys.argv[0], *request["args"]]
+            from rnnquiz.__main__ import main
+
+            status = main(request["args"])
     except SystemExit as e:
-        status = e.code if isinstance(e.code, int) else 1
+        if e.code is not None and not isinstance(e.code, int):
+            print(e.code, file=sys.stderr)  # as Python prints sys.exit("message")
+        status = 0 if e.code is None else e.code if isinstance(e.code, int) else 1
     except BaseException:  # as an uncaught exception ends a real process
         import traceback
 

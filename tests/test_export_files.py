@@ -12,11 +12,11 @@ import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
+import generated
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rnnquiz.drill.problems import generate
 from rnnquiz.drill.templates import shipped_templates
 from rnnquiz.export import TEXT_FORMATS
 from rnnquiz.export.anki import MODEL_ID, front, solution, to_anki_tsv
@@ -34,7 +34,7 @@ EXPONENT = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+(?![\w.])"
 @pytest.fixture(scope="module")
 def problems():
     """Every shipped template, many seeds: the problems a teacher may export."""
-    return [generate(t, s) for t in shipped_templates() for s in SEEDS]
+    return [generated.problem(t.id, s) for t in shipped_templates() for s in SEEDS]
 
 
 # -- plain decimals ---------------------------------------------------------------------------

@@ -213,11 +213,14 @@ def test_a_file_already_moved_by_another_session_is_not_moved_again(tmp_path):
 RACER = textwrap.dedent("""
     import sys, time
     from rnnquiz.drill.history import History
-    folder, start = sys.argv[1], float(sys.argv[2])
+    folder = sys.argv[1]
+    print("ready", flush=True)  # loaded: the start time comes once all four are
+    start = float(sys.stdin.readline())
+    time.sleep(max(0.0, start - time.time() - 0.005))  # asleep, not spinning, until 5 ms before
     while time.time() < start:
         pass
     h = History(folder, timeout=2)
-    h.record("race@" + sys.argv[3], "counts", "1", True)
+    h.record("race@" + sys.argv[2], "counts", "1", True)
     h.close()
 """)
 
@@ -229,10 +232,23 @@ def test_four_sessions_racing_on_a_corrupt_file_keep_it_and_every_attempt(tmp_pa
         folder.mkdir()
         original = b"precious but unreadable " * 200
         (folder / DB_NAME).write_bytes(original)
-        start = time.time() + 0.7
-        racers = [subprocess.Popen([sys.executable, "-c", RACER, str(folder), str(start),
-                                    str(k)]) for k in range(4)]
-        assert [r.wait(timeout=30) for r in racers] == [0, 0, 0, 0]
+        racers = [subprocess.Popen([sys.executable, "-c", RACER, str(folder), str(k)],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                  for k in range(4)]
+        try:
+            assert [r.stdout.readline() for r in racers] == ["ready\n"] * 4
+            start = time.time() + 0.05  # every racer is loaded and waiting: one start for all
+            for r in racers:
+                r.stdin.write(f"{start!r}\n")
+                r.stdin.close()
+            assert [r.wait(timeout=30) for r in racers] == [0, 0, 0, 0]
+        finally:
+            for r in racers:
+                if r.poll() is None:
+                    r.kill()
+                r.wait()
+                r.stdout.close()
+                r.stdin.close()
         aside = aside_files(folder)
         assert [p.read_bytes() for p in aside] == [original]  # kept once, never overwritten
         rows = History(folder).attempts()

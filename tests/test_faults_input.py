@@ -6,9 +6,6 @@ address-space cap (RLIMIT_AS) and a timeout, so it fails instead.
 
 import json
 import os
-import resource
-import subprocess
-import sys
 import textwrap
 
 import forked_cli
@@ -36,10 +33,6 @@ BOMB = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
                   for k in range(8)))  # 342 bytes, 9^9 "lol"s once expanded
 
 
-def _limit():
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
-
-
 ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
@@ -51,10 +44,9 @@ def capped(*args, timeout=30, cwd=None):
 
 def python_capped(code, timeout=60):
     """Run test code that would loop or allocate without bound on a regression, capped as
-    ``capped``; it passes when it prints 'ok'."""
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=ENV,
-                            capture_output=True, text=True, timeout=timeout, preexec_fn=_limit,
-                            stdin=subprocess.DEVNULL)
+    ``capped`` (and forked as it is); it passes when it prints 'ok'."""
+    result = forked_cli.run_python(textwrap.dedent(code), env=ENV, memory=MEMORY,
+                                   timeout=timeout)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-3000:]
 
 

@@ -1,6 +1,9 @@
 """Fault injection for input and output (issue 9 sections 2 and 5): broken pipes, full disks,
 closed descriptors, file modes, symlink and FIFO targets, signals during an export, non-finite
-traces. Each scenario runs the real entry point in a subprocess, as a user's shell would."""
+traces. Each scenario runs the real entry point in a process of its own, as a user's shell would:
+a new Python where the start, the exit, the descriptors it is given or a signal are under test,
+a process forked from one that has loaded rnnquiz (tests/forked_cli.py) where only what the
+command does with its files and its output is."""
 
 import json
 import os
@@ -12,6 +15,7 @@ import sys
 import threading
 import time
 
+import forked_cli
 import pytest
 
 from rnnquiz import files
@@ -36,6 +40,11 @@ def run(args, tmp_path, *, stdout=subprocess.PIPE, shell_suffix=None, **kw):
         command = ["sh", "-c", f'"$@" {shell_suffix}', "sh", *command]
     return subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, cwd=tmp_path,
                           env=env_for(tmp_path), timeout=120, **kw)
+
+
+def forked(args, tmp_path, **kw):
+    """``python -m rnnquiz ARGS`` in tmp_path, forked by tests/forked_cli.py (text output)."""
+    return forked_cli.run(args, env=env_for(tmp_path), cwd=tmp_path, timeout=120, **kw)
 
 
 def run_into_closed_pipe(args, tmp_path):
@@ -232,10 +241,7 @@ def test_an_unwritable_stderr_keeps_the_exit_status(tmp_path):
 
 @POSIX
 def test_export_creates_files_readable_as_the_umask_says(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "rnnquiz", *EXPORT, "-o", "sheet.md"], cwd=tmp_path,
-        env=env_for(tmp_path), capture_output=True, timeout=120,
-        preexec_fn=lambda: os.umask(0o022))
+    result = forked(EXPORT + ["-o", "sheet.md"], tmp_path, umask=0o022)
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE((tmp_path / "sheet.md").stat().st_mode) == 0o644
     assert leftovers(tmp_path) == []
@@ -251,8 +257,8 @@ def test_through_a_symlink_the_target_is_replaced_and_the_link_kept(tmp_path):
     target.chmod(0o640)
     link = tmp_path / "quiz.xml"
     link.symlink_to(target)
-    result = run(["export", "--format", "moodle", "--count", "2", "--seed", "1", "-o", "quiz.xml"],
-                 tmp_path)
+    result = forked(["export", "--format", "moodle", "--count", "2", "--seed", "1", "-o",
+                     "quiz.xml"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and os.readlink(link) == str(target)
     assert target.read_text().startswith("<?xml")
@@ -323,8 +329,8 @@ def test_export_into_a_fifo_writes_to_it(fmt, tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     reader, got = _read_fifo_in_background(fifo)
-    result = run(["export", "--format", fmt, "--count", "2", "--seed", "1", "-o", "pipe"],
-                 tmp_path)
+    result = forked(["export", "--format", fmt, "--count", "2", "--seed", "1", "-o", "pipe"],
+                    tmp_path)
     reader.join(10)
     assert result.returncode == 0, result.stderr
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
@@ -351,18 +357,18 @@ def test_an_output_in_a_missing_folder_is_one_line_and_status_1(fmt, name, tmp_p
     if fmt == "anki":
         pytest.importorskip("genanki")
     missing = tmp_path / "nonexistent" / name
-    result = run(["export", "--format", fmt, "--count", "2", "--seed", "1", "-o", str(missing)],
-                 tmp_path)
+    result = forked(["export", "--format", fmt, "--count", "2", "--seed", "1", "-o",
+                     str(missing)], tmp_path)
     assert result.returncode == 1
-    assert result.stderr.decode() == (f"Error: cannot write {missing}: "
+    assert result.stderr == (f"Error: cannot write {missing}: "
                                       "No such file or directory\n")
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
 def test_anki_leaves_nothing_in_the_temporary_folder(tmp_path):
     pytest.importorskip("genanki")
-    result = run(["export", "--format", "anki", "--count", "3", "--seed", "1", "-o", "d.apkg"],
-                 tmp_path)
+    result = forked(["export", "--format", "anki", "--count", "3", "--seed", "1", "-o",
+                     "d.apkg"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "d.apkg").read_bytes().startswith(b"PK")
     assert list((tmp_path / "tmp").iterdir()) == []  # genanki alone leaves its database there
@@ -371,10 +377,10 @@ def test_anki_leaves_nothing_in_the_temporary_folder(tmp_path):
 
 @pytest.mark.parametrize("command", ["stats", "practice"])
 def test_an_empty_data_dir_is_a_usage_error(command, tmp_path):
-    result = run([command, "--data-dir", ""], tmp_path, stdin=subprocess.DEVNULL)
+    result = forked([command, "--data-dir", ""], tmp_path)  # standard input: /dev/null
     assert result.returncode == 2
-    assert result.stderr.decode().count("\n") == 1
-    assert "--data-dir" in result.stderr.decode()
+    assert result.stderr.count("\n") == 1
+    assert "--data-dir" in result.stderr
     assert sorted(os.listdir(tmp_path)) == ["tmp"]  # nothing written into the current folder
 
 
@@ -647,8 +653,8 @@ def test_a_json_export_whose_figure_cannot_be_written_changes_nothing(tmp_path, 
 ])
 def test_trace_json_never_holds_nan_or_infinity(body, message, tmp_path):
     (tmp_path / "w.yaml").write_text(body)
-    result = run(["trace", "--weights", "w.yaml", "--json", "--backward"], tmp_path)
+    result = forked(["trace", "--weights", "w.yaml", "--json", "--backward"], tmp_path)
     assert result.returncode == 1
-    assert result.stdout == b""
-    err = result.stderr.decode()
+    assert result.stdout == ""
+    err = result.stderr
     assert err.count("\n") == 1 and message in err, err

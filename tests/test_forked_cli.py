@@ -37,3 +37,24 @@ def test_the_memory_cap_holds_in_the_child_only():
     args = ["trace", "--T", "50", "--m", "64", "--n", "64", "--p", "64", "--json"]
     assert forked_cli.run(args, env=ENV, memory=2**20).returncode != 0
     assert forked_cli.run(args, env=ENV).returncode == 0
+
+
+@pytest.mark.parametrize("code", ["print('ok')", "raise SystemExit(3)", "1 / 0",
+                                  "import sys; sys.exit('bye')", "import sys; sys.exit()",
+                                  "import sys; print(sys.argv[1:], __name__)"])
+def test_a_script_ends_as_in_a_new_python(code, tmp_path):
+    script = tmp_path / "script.py"
+    script.write_text(code)
+    real = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=ENV, cwd=tmp_path, stdin=subprocess.DEVNULL)
+    forked = forked_cli.run_python(code, env=ENV, cwd=tmp_path)
+    assert (forked.returncode, forked.stdout) == (real.returncode, real.stdout)
+    assert forked.stderr.splitlines()[-1:] == real.stderr.splitlines()[-1:]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600)])
+def test_the_child_creates_files_under_the_umask_it_is_given(umask, mode, tmp_path):
+    args = ["export", "--format", "json", "--count", "1", "--seed", "1", "-o", "out.json"]
+    assert forked_cli.run(args, env=ENV, cwd=tmp_path, umask=umask).returncode == 0
+    assert (tmp_path / "out.json").stat().st_mode & 0o777 == mode

@@ -3,10 +3,12 @@ models"), the issue's three examples, the teaching errors and the command line."
 
 import _ast
 import json
+import os
 import re
 import subprocess
 import sys
 
+import forked_cli
 import pytest
 from click.testing import CliRunner
 
@@ -241,8 +243,7 @@ def test_errors_teach_the_mistake(line, message):
 def test_cli_errors_are_one_line_exit_2():
     for line in ("nn.Linear(3, 2) > nn.Linear(3, 1)", "LSTM(3)", "Dense(", "nofile.yaml",
                  "Input(shape=(8, 1))"):
-        result = subprocess.run([sys.executable, "-m", "rnnquiz", "count", line],
-                                capture_output=True, text=True)
+        result = forked_cli.run(["count", line], env=os.environ)  # as `python -m rnnquiz`
         assert result.returncode == 2, (line, result.stderr)
         assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
     for args in (["LSTM(3, input_dim=2)", "--m", "3"], ["LSTM(3, input_dim=2)", "--diagram"],

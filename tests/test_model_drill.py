@@ -3,6 +3,7 @@ check catching a wrong answer, and the template schema for model lines."""
 
 import random
 
+import generated
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -143,7 +144,7 @@ def test_every_model_template_makes_sound_checked_problems():
     assert len(templates) >= 12
     for t in templates:
         for seed in range(5):
-            p = generate(t, seed)
+            p = generated.problem(t.id, seed)
             assert audit(p) == []
             assert p.network is None and p.as_dict()["network"] is None
 

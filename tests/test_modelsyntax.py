@@ -1,6 +1,7 @@
 """The plain model-line reader reads exactly what Python's parser reads, or leaves the line."""
 
 import _ast
+import functools
 import re
 from pathlib import Path
 
@@ -204,19 +205,19 @@ def values(draw, depth=0):
     if kind == 2:
         return draw(st.sampled_from(["-", "+", "- ", "-", "--", "-+"])) + draw(NUMBER)
     if kind == 3:
-        items = draw(st.lists(values(depth + 1), max_size=3))
+        items = draw(st.lists(values_at(depth + 1), max_size=3))
         opener, closer = draw(st.sampled_from([("(", ")"), ("[", "]")]))
         comma = draw(st.sampled_from(["", ",", " ,", ", "]))
         sep = draw(st.sampled_from([", ", ",", " , "]))
         return opener + sep.join(items) + comma + closer
-    return draw(calls(depth + 1))
+    return draw(calls_at(depth + 1))
 
 
 @st.composite
 def calls(draw, depth=0):
     parts = []
     for _ in range(draw(st.integers(0, 3))):
-        value = draw(values(depth))
+        value = draw(values_at(depth))
         if draw(st.booleans()):
             value = draw(KEY) + draw(SPACE) + draw(st.sampled_from(["=", "=", "=", "==", ":="])) \
                 + draw(SPACE) + value
@@ -227,9 +228,15 @@ def calls(draw, depth=0):
             + (trailing if parts else "") + draw(SPACE) + ")")
 
 
+# One strategy object per depth, drawn from again and again: hypothesis checks each new strategy
+# object before its first draw, which cost more than the drawing itself.
+values_at = functools.cache(values)
+calls_at = functools.cache(calls)
+
+
 @st.composite
 def lines(draw):
-    items = draw(st.lists(calls(), min_size=1, max_size=4))
+    items = draw(st.lists(calls_at(0), min_size=1, max_size=4))
     out = items[0]
     for item in items[1:]:
         out += draw(SPACE) + draw(st.sampled_from([">"] * 6 + [">>", ">=", "<", "> >", "|",

@@ -78,26 +78,35 @@ _line = st.sampled_from(["LSTM(3)", "Dense(1, activation='relu')", "nn.Linear(4,
                         + ["LSTM(3)", "GRU(4, return_sequences=True)", "Dense(2)"] * 30)
 
 
+# Each strategy made once: hypothesis checks a new strategy object before its first draw, which
+# cost more than the drawing.
+_HEADER = st.sampled_from(["layers:"] * 4 + ["layers: ", "layers:  # x", "layers: []",
+                                             "layers:x"])
+_INDENT = st.sampled_from(["", "  ", "    "])
+_EXTRA = st.sampled_from(["", "# c", "  # c", "  more", "---", "...", "framework: keras",
+                          "framework: pytorch", "framework: 'keras'", "framework: x"])
+_FRAMEWORK = st.sampled_from(["framework: keras", "framework: pytorch", "framework:keras"])
+_NEWLINE = st.sampled_from(["\n"] * 6 + ["\r\n", "\n\n"])
+_END = st.sampled_from(["", "\n", "\n\n", " "])
+_DASH = st.sampled_from(["- "] * 8 + ["-  ", "-", "- - ", "? "])
+_MARGINS = {indent: st.sampled_from([indent] * 8 + ["", " ", "   "])
+            for indent in ("", "  ", "    ")}
+
+
 @st.composite
 def yaml_files(draw):
     lines = []
     if draw(st.booleans()):
-        lines.append(draw(st.sampled_from(["layers:"] * 4 + ["layers: ", "layers:  # x",
-                                                             "layers: []", "layers:x"])))
-    indent = draw(st.sampled_from(["", "  ", "    "]))
+        lines.append(draw(_HEADER))
+    indent = draw(_INDENT)
     for _ in range(draw(st.integers(0, 4))):
-        lines.append(draw(st.sampled_from([indent] * 8 + ["", " ", "   "])) + draw(
-            st.sampled_from(["- "] * 8 + ["-  ", "-", "- - ", "? "])) + draw(_line))
+        lines.append(draw(_MARGINS[indent]) + draw(_DASH) + draw(_line))
         if draw(st.integers(0, 8)) == 0:
-            lines.append(draw(st.sampled_from(["", "# c", "  # c", "  more", "---", "...",
-                                               "framework: keras", "framework: pytorch",
-                                               "framework: 'keras'", "framework: x"])))
+            lines.append(draw(_EXTRA))
     if draw(st.booleans()):
         k = draw(st.integers(0, len(lines)))
-        lines.insert(k, draw(st.sampled_from(["framework: keras", "framework: pytorch",
-                                              "framework:keras"])))
-    return draw(st.sampled_from(["\n"] * 6 + ["\r\n", "\n\n"])).join(lines) + draw(
-        st.sampled_from(["", "\n", "\n\n", " "]))
+        lines.insert(k, draw(_FRAMEWORK))
+    return draw(_NEWLINE).join(lines) + draw(_END)
 
 
 @settings(max_examples=400, deadline=None)

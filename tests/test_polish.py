@@ -9,6 +9,7 @@ import random
 import re
 import sqlite3
 
+import generated
 import pytest
 from click.testing import CliRunner
 
@@ -216,7 +217,7 @@ def test_shipped_questions_and_hints_write_numbers_one_way():
     from rnnquiz.drill.wording import CODE_CALL
     for template in TEMPLATES.values():
         for seed in range(15):
-            problem = generate(template, seed)
+            problem = generated.problem(template.id, seed)
             for text in (problem.question, *problem.hints):
                 prose = CODE_CALL.sub("", text)
                 assert not UNSEPARATED.search(prose), (problem.variant_id, text)

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
+import generated
 import pytest
 from click.testing import CliRunner
 
@@ -43,7 +44,7 @@ def figure_templates():
 
 @pytest.fixture(scope="module")
 def problems():
-    return [generate(t, s) for t in figure_templates() for s in SEEDS]
+    return [generated.problem(t.id, s) for t in figure_templates() for s in SEEDS]
 
 
 def make(**fields):

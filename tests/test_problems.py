@@ -1,5 +1,6 @@
 """Problems from templates: determinism, checked answers, named mistakes."""
 
+import generated
 import pytest
 
 from rnnquiz.drill.grading import grade
@@ -33,9 +34,8 @@ def test_enough_shipped_templates_covering_every_topic():
 def test_every_shipped_template_makes_checked_problems_for_50_seeds(template_id):
     """What `rnnquiz validate` does for the shipped templates (its default 50 seeds, each
     answer checked against the NumPy model and each problem audited), and more."""
-    template = TEMPLATES[template_id]
     for seed in range(50):
-        problem = generate(template, seed)
+        problem = generated.problem(template_id, seed)
         assert audit(problem) == [], problem.variant_id
         assert problem.variant_id == f"{template_id}@{seed}"
         assert "{" not in problem.question and problem.solution

@@ -16,9 +16,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import generated
 import pytest
 
-from rnnquiz.drill.problems import generate
 from rnnquiz.drill.templates import shipped_templates
 from rnnquiz.export.gift import to_gift
 from rnnquiz.export.markdown import SOLUTION_WIDTH, to_markdown
@@ -31,7 +31,7 @@ READERS = Path(os.environ.get("RNNQUIZ_READERS", Path.home() / ".cache" / "rnnqu
 
 @pytest.fixture(scope="module")
 def problems():
-    return [generate(t, s) for t in shipped_templates() for s in SEEDS]
+    return [generated.problem(t.id, s) for t in shipped_templates() for s in SEEDS]
 
 
 # -- gift-pegjs -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """No variant a student can be graded right for a named mistake, nor one too small to read, nor
 one that repeats the question's numbers or whose hint gives the answer away."""
 
+import functools
 import math
 import re
 
@@ -29,15 +30,20 @@ def _given_numbers(template, problem) -> list:
     names = set(placeholders(template.question))
     if template.ask["quantity"] in ANSWER_IS_T:
         names.discard("T")
-    # Each placeholder's value sits where the template had it: compare the question text
-    # with the template text around it.
-    pattern = re.escape(template.question)
-    for name in dict.fromkeys(placeholders(template.question)):
-        pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<{name}>.+?)", 1)
-        pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P={name})")
-    found = re.fullmatch(pattern, " ".join(problem.question.split()), flags=re.S)
+    found = _question_pattern(template.question).fullmatch(" ".join(problem.question.split()))
     assert found, problem.question
     return [x for name in names for x in numbers_in(found.group(name))]
+
+
+@functools.cache  # one per template, not one per variant
+def _question_pattern(question):
+    """Each placeholder's value sits where the template had it: the question text with the
+    template text around it."""
+    pattern = re.escape(question)
+    for name in dict.fromkeys(placeholders(question)):
+        pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<{name}>.+?)", 1)
+        pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P={name})")
+    return re.compile(pattern, flags=re.S)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ answer still checked by the NumPy witness."""
 import random
 import re
 
+import generated
 import numpy as np
 import pytest
 from conftest import networks, run_and_list_modules
@@ -35,7 +36,7 @@ def test_the_key_names_the_mistakes_predicted_once(template):
         rng = random.Random(f"{template.id}@{seed}")
         _, net, solved, *_ = _draw_fit(template, seed, rng)
         fresh = diagnose(net, template.ask, solved)
-        problem = generate(template, seed)
+        problem = generated.problem(template.id, seed)
         texts = [w.text.split(") ", 1)[-1] if problem.choices else w.text
                  for w in problem.wrong_answers]
         assert [w.id for w in problem.wrong_answers] == [w.id for w in fresh]
@@ -120,7 +121,7 @@ def test_figure_texts_found_by_pattern_are_what_an_xml_parser_reads():
     assert figures
     for template in figures:
         for seed in range(12):
-            svg_text = generate(template, seed).figure.svg
+            svg_text = generated.problem(template.id, seed).figure.svg
             assert svg_texts(svg_text) == parsed_svg_texts(svg_text)
     nested = ('<svg xmlns="http://www.w3.org/2000/svg"><title>t</title><desc>d &amp; e</desc>'
               '<text x="1">a<tspan>12</tspan></text><text>b &lt; c</text></svg>')
