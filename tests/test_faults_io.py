@@ -360,8 +360,7 @@ def test_an_output_in_a_missing_folder_is_one_line_and_status_1(fmt, name, tmp_p
     result = forked(["export", "--format", fmt, "--count", "2", "--seed", "1", "-o",
                      str(missing)], tmp_path)
     assert result.returncode == 1
-    assert result.stderr == (f"Error: cannot write {missing}: "
-                                      "No such file or directory\n")
+    assert result.stderr == f"Error: cannot write {missing}: No such file or directory\n"
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
