@@ -572,32 +572,36 @@ def test_a_staged_file_that_may_not_be_replaced_stops_before_anything_lands(tmp_
     assert leftovers(tmp_path) == []
 
 
-def _figures_export(tmp_path):
-    """A JSON export with figures into tmp_path: (its arguments, the figure file names), the
-    figures removed and the JSON file replaced by a teacher's own."""
+def _figures_export(tmp_path, fmt="json"):
+    """An export with figures into tmp_path (sheet.json, or sheet.md): (its arguments, the
+    figure file names), the figures removed and the sheet replaced by a teacher's own."""
     from click.testing import CliRunner
 
     from rnnquiz.cli import cli
 
-    args = ["export", "--format", "json", "--count", "12", "--seed", "2", "--skill", "figures",
-            "-o", str(tmp_path / "sheet.json")]
+    sheet = tmp_path / ("sheet.json" if fmt == "json" else "sheet.md")
+    args = ["export", "--format", fmt, "--count", "12", "--seed", "2", "--skill", "figures",
+            "-o", str(sheet)]
     first = CliRunner().invoke(cli, args)
     assert first.exit_code == 0, first.output
     figures = sorted(p.name for p in tmp_path.glob("fig-*.svg"))
     assert figures and "figure(s) beside" in first.stderr
-    (tmp_path / "sheet.json").write_text("the teacher's own")
+    assert all(name in sheet.read_text() for name in figures)
+    sheet.write_text("the teacher's own")
     for name in figures:
         (tmp_path / name).unlink()
     return args, figures
 
 
-def test_a_figure_that_is_a_folder_or_fails_at_its_rename_leaves_the_json_as_it_was(
-        tmp_path, monkeypatch):
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_a_figure_that_is_a_folder_or_fails_at_its_rename_leaves_the_sheet_as_it_was(
+        fmt, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from rnnquiz.cli import cli
 
-    args, figures = _figures_export(tmp_path)
+    args, figures = _figures_export(tmp_path, fmt)
+    sheet = tmp_path / args[-1]
     (tmp_path / figures[0]).mkdir()  # refused before anything lands
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1
@@ -614,7 +618,7 @@ def test_a_figure_that_is_a_folder_or_fails_at_its_rename_leaves_the_json_as_it_
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1
     assert result.stderr == f"Error: cannot write {figures[-1]}: Input/output error\n"
-    assert (tmp_path / "sheet.json").read_text() == "the teacher's own"
+    assert sheet.read_text() == "the teacher's own"
     assert leftovers(tmp_path) == []
 
 

@@ -12,7 +12,7 @@ EXPORT_FORMATS = ("markdown", "json", "gift", "moodle", "html", "anki")
 
 
 def _figure_files(problems) -> dict:
-    """File name -> SVG text of every problem's figure (written beside markdown and json)."""
+    """File name -> SVG text of every problem's figure."""
     return {p.figure.name: p.figure.svg for p in problems if getattr(p, "figure", None)}
 
 
@@ -43,21 +43,45 @@ def _has_genanki() -> bool:
     return True
 
 
-def _write_beside(output, figures):
-    """Each figure's SVG file in the folder of ``output`` (the file refers to them by name)."""
-    from rnnquiz.files import write_atomically
+def _write_with_figures(output, produce) -> list:
+    """Write ``output`` by ``produce(f, figure)``, which writes its text into the open file
+    ``f`` and passes each figure to ``figure(name, svg)``; returns the figure names.
+
+    Each figure file is written beside ``output`` as it comes (see ``files.staged_files``)
+    while the rest are made; when the text is complete the figures are renamed into place,
+    then ``output``: a figure that cannot be written leaves ``output`` as it was, and the
+    error names that figure."""
+    from rnnquiz.drill.problems import ProblemError
+    from rnnquiz.files import replacing, staged_files
 
     folder = os.path.dirname(os.path.abspath(output))
+    names, writing = [], [output]
+
+    def figure(stage, name, svg):
+        writing[0] = name
+        stage(os.path.join(folder, name), svg)
+        names.append(name)
+        writing[0] = output
+
     try:
-        for name, svg in sorted(figures.items()):
-            write_atomically(os.path.join(folder, name), svg)
+        with replacing(output) as tmp:
+            with staged_files() as stage:
+                with open(tmp, "w", encoding="utf-8") as f:
+                    produce(f, lambda name, svg: figure(stage, name, svg))
+                writing[0] = None  # the renames: the error names its figure
+            writing[0] = output
+    except ProblemError as e:
+        raise click.ClickException(str(e)) from None
     except OSError as e:
+        name = writing[0] or os.path.basename(e.filename or "") or "a figure"
         raise click.ClickException(f"cannot write {name}: {e.strerror or e}") from None
-    _say_beside(output, figures)
+    return names
 
 
 def _say_beside(output, names):
-    """The one line naming the figure files written beside ``output``."""
+    """The one line naming the figure files written beside ``output`` (none: no line)."""
+    if not names:
+        return
     names = sorted(set(names))
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""  # one readable line
     click.echo(f"wrote {len(names)} figure(s) beside {output}: "
@@ -107,41 +131,43 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
     meta = {"seed": seed, "generator": f"rnnquiz {__version__}"}
     if fmt == "json" and output:
         # Streamed: each problem is made and encoded (in a worker process for a large
-        # export), its line written and let go, so memory stays flat; each figure file is
-        # written beside it as it comes, and renamed into place once the whole export is.
+        # export), its line written and let go, so memory stays flat.
         from rnnquiz.export.jsonfmt import iter_json_lines, piece
-        from rnnquiz.files import replacing, staged_files
 
-        folder = os.path.dirname(os.path.abspath(output))
-        written, figures, writing = [], [], [output]
+        written = []
 
-        def lines_made(stage):
-            for line, figure in generate_many(plan(templates, count_, seed), then=piece):
-                written.append(None)
-                if figure is not None:
-                    writing[0] = figure[0]
-                    stage(os.path.join(folder, figure[0]), figure[1])
-                    figures.append(figure[0])
-                    writing[0] = output
-                yield line
+        def write_json(f, stage):
+            def lines():
+                for line, figure in generate_many(plan(templates, count_, seed), then=piece):
+                    written.append(None)
+                    if figure is not None:
+                        stage(*figure)
+                    yield line
+            f.writelines(iter_json_lines(lines(), meta))
 
-        try:
-            # The figures are renamed into place first, then the JSON file: a figure that
-            # cannot be leaves the JSON file there as it was.
-            with replacing(output) as tmp:
-                with staged_files() as stage:
-                    with open(tmp, "w", encoding="utf-8") as f:
-                        f.writelines(iter_json_lines(lines_made(stage), meta))
-                    writing[0] = None  # the renames: the error names its figure
-                writing[0] = output
-        except ProblemError as e:
-            raise click.ClickException(str(e)) from None
-        except OSError as e:
-            name = writing[0] or os.path.basename(e.filename or "") or "a figure"
-            raise click.ClickException(f"cannot write {name}: {e.strerror or e}") from None
-        if figures:
-            _say_beside(output, figures)
+        _say_beside(output, _write_with_figures(output, write_json))
         click.echo(f"wrote {len(written)} problems to {output} ({fmt})", err=True)
+        return
+    if fmt == "markdown" and output:
+        import functools
+
+        from rnnquiz.export import markdown
+
+        written = []
+
+        def write_markdown(f, stage):
+            pieces = []
+            for one in generate_many(plan(templates, count_, seed),
+                                     then=functools.partial(markdown.piece, images=True)):
+                pieces.append(one)
+                if one[2] is not None and part != "key":  # the key shows no figure
+                    stage(*one[2])
+            _note_left_out([vid for block, _, _, vid in pieces if block is None])
+            written.append(sum(block is not None for block, *_ in pieces))
+            f.write(markdown.from_pieces(pieces, meta, part))
+
+        _say_beside(output, _write_with_figures(output, write_markdown))
+        click.echo(f"wrote {written[0]} problems to {output} ({fmt})", err=True)
         return
     picks = plan(templates, count_, seed)
 
@@ -152,7 +178,6 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         except ProblemError as e:
             raise click.ClickException(str(e)) from None
 
-    figures = {}
     # Formats that cannot hold the figures ask those problems without them (or leave them
     # out). GIFT, Markdown and Anki's .apkg get each problem's text from the worker that made
     # it; Moodle (whose marks depend on every question), HTML and Anki's text import the whole
@@ -163,15 +188,12 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         pieces = made(gift.piece)
         _note_left_out([vid for _, block, vid in pieces if block is None])
         text, written = gift.from_pieces(pieces, meta), sum(b is not None for _, b, _ in pieces)
-    elif fmt == "markdown":
-        import functools
-
+    elif fmt == "markdown":  # to standard output: figure problems in their text wording
         from rnnquiz.export import markdown
 
-        pieces = made(functools.partial(markdown.piece, images=bool(output)))
+        pieces = made(markdown.piece)
         _note_left_out([vid for block, _, _, vid in pieces if block is None],
                        " (give -o to write the figure files beside it)")
-        figures = dict(figure for _, _, figure, _ in pieces if figure is not None)
         text = markdown.from_pieces(pieces, meta, part)
         written = sum(block is not None for block, *_ in pieces)
     elif fmt == "anki" and _has_genanki():
@@ -219,8 +241,6 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         else:
             text = TEXT_FORMATS[fmt](problems, meta)
         written = len(problems)
-    if output and figures and fmt in ("markdown", "json") and part != "key":
-        _write_beside(output, figures)
     if output:
         try:
             write_atomically(output, text)

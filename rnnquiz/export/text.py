@@ -7,6 +7,7 @@ Python writes small floats as ``5e-05``; some GIFT readers reject that and other
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 from decimal import Decimal
@@ -53,6 +54,13 @@ def wrap_solution(solution: str, width: int = SOLUTION_WIDTH) -> list:
             lines.append(line)
             continue
         indent = line[: len(line) - len(line.lstrip())]
-        lines += textwrap.wrap(line, width=width, subsequent_indent=indent + "    ",
-                               break_long_words=False, break_on_hyphens=False)
+        lines += _wrapper(width, indent + "    ").wrap(line)
     return lines
+
+
+@functools.lru_cache(maxsize=64)
+def _wrapper(width: int, indent: str) -> textwrap.TextWrapper:
+    """``textwrap.wrap``'s wrapper for these options, made once (it holds no state between
+    calls: wrap() is a pure function of the text)."""
+    return textwrap.TextWrapper(width=width, subsequent_indent=indent, break_long_words=False,
+                                break_on_hyphens=False)
