@@ -322,6 +322,28 @@ def test_a_fifo_is_written_to_never_replaced(tmp_path):
 
 
 @POSIX
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_figures_are_never_written_beside_a_fifo_or_a_device(fmt, tmp_path):
+    """-o /dev/stdout once put the figure files into /dev: beside anything but a regular file
+    none is written (JSON holds each SVG and says so; Markdown asks in the text wording)."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader, got = _read_fifo_in_background(fifo)
+    result = forked(["export", "--format", fmt, "--count", "4", "--seed", "1", "--skill",
+                     "figures", "-o", "pipe"], tmp_path)
+    reader.join(10)
+    assert result.returncode == 0, result.stderr
+    assert list(tmp_path.glob("fig-*")) == [] and leftovers(tmp_path) == []
+    text = got["data"].decode()
+    if fmt == "json":
+        assert all(p["figure"]["svg"].startswith("<?xml") for p in json.loads(text)["problems"])
+        assert "note: 4 figure(s) not written as files: pipe is not a regular file" \
+            in result.stderr
+    else:
+        assert "![" not in text and "4 problems" in text
+
+
+@POSIX
 @pytest.mark.parametrize("fmt", ["json", "anki"])
 def test_export_into_a_fifo_writes_to_it(fmt, tmp_path):
     if fmt == "anki":

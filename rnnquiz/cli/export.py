@@ -129,26 +129,35 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         seed = random.SystemRandom().randrange(1_000_000)
         click.echo(f"seed {seed} (repeat with --seed {seed})", err=True)
     meta = {"seed": seed, "generator": f"rnnquiz {__version__}"}
+    # Figure files go beside a regular output file, never into /dev beside /dev/stdout.
+    from rnnquiz.files import is_special
+
+    beside = bool(output) and not is_special(output)
     if fmt == "json" and output:
         # Streamed: each problem is made and encoded (in a worker process for a large
         # export), its line written and let go, so memory stays flat.
         from rnnquiz.export.jsonfmt import iter_json_lines, piece
 
-        written = []
+        written, kept_in = [], []
 
         def write_json(f, stage):
             def lines():
                 for line, figure in generate_many(plan(templates, count_, seed), then=piece):
                     written.append(None)
-                    if figure is not None:
+                    if figure is not None and beside:
                         stage(*figure)
+                    elif figure is not None:
+                        kept_in.append(figure[0])
                     yield line
             f.writelines(iter_json_lines(lines(), meta))
 
         _say_beside(output, _write_with_figures(output, write_json))
+        if kept_in:
+            click.echo(f"note: {len(set(kept_in))} figure(s) not written as files: {output} "
+                       "is not a regular file (each figure's SVG is in the JSON)", err=True)
         click.echo(f"wrote {len(written)} problems to {output} ({fmt})", err=True)
         return
-    if fmt == "markdown" and output:
+    if fmt == "markdown" and beside:
         import functools
 
         from rnnquiz.export import markdown
@@ -188,12 +197,13 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         pieces = made(gift.piece)
         _note_left_out([vid for _, block, vid in pieces if block is None])
         text, written = gift.from_pieces(pieces, meta), sum(b is not None for _, b, _ in pieces)
-    elif fmt == "markdown":  # to standard output: figure problems in their text wording
+    elif fmt == "markdown":  # no file to write figures beside: their text wording
         from rnnquiz.export import markdown
 
         pieces = made(markdown.piece)
         _note_left_out([vid for block, _, _, vid in pieces if block is None],
-                       " (give -o to write the figure files beside it)")
+                       f" (figure files go beside a regular -o file; {output} is not one)"
+                       if output else " (give -o to write the figure files beside it)")
         text = markdown.from_pieces(pieces, meta, part)
         written = sum(block is not None for block, *_ in pieces)
     elif fmt == "anki" and _has_genanki():
