@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 
 from rnnquiz.drill.problems import generate
@@ -25,7 +26,9 @@ from rnnquiz.errors import RnnquizError
 PARALLEL_FROM = 2000  # fewer problems than this: workers cost more than they save
 CHUNK = 100  # problems a worker makes before it sends them back
 _NUMBER = 4  # bytes of a chunk number in the task pipe
-_ATOMIC = 4096  # POSIX PIPE_BUF's least value: a write this small is never split
+# A write of at most PIPE_BUF bytes to a pipe is never split (POSIX): 4,096 on Linux, 512 on
+# macOS, at least 512 anywhere; a whole number of chunk numbers.
+_ATOMIC = getattr(select, "PIPE_BUF", 512) // _NUMBER * _NUMBER
 
 
 class WorkerLost(RnnquizError, RuntimeError):
