@@ -6,7 +6,13 @@ default (the baseline: what the CLI did before it limited BLAS to one thread).
 
 Goals (issue 11): json under 3 s wall and 150 MB peak; every other format under 4 s.
 
+The machine's speed drifts (by a third within an hour on the 2-core test machine), so a figure
+from another hour is no baseline: ``--compare-with VENV`` (a virtual environment with another
+rnnquiz installed, e.g. an older commit: ``python3 -m venv /tmp/old && /tmp/old/bin/pip install
+git+file://$PWD@REV``) makes the baseline that install's CLI instead, alternated with this one.
+
     python benchmarks/export_bulk.py [--count 10000] [--seed 1] [--runs 3] [--format json ...]
+                                     [--compare-with VENV]
 """
 
 from __future__ import annotations
@@ -44,24 +50,32 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--format", action="append", choices=FORMATS, dest="formats")
+    parser.add_argument("--compare-with", metavar="VENV",
+                        help="baseline: the rnnquiz installed in this virtual environment")
     args = parser.parse_args()
     script = shutil.which("rnnquiz")
     tool = [script] if script else [sys.executable, "-m", "rnnquiz"]
     ours_env = {k: v for k, v in os.environ.items() if k not in BLAS}
     cores = str(os.cpu_count() or 1)
-    base_env = dict(ours_env, **{k: cores for k in BLAS})
+    if args.compare_with:
+        other = os.path.join(args.compare_with, "bin", "rnnquiz")
+        if not os.access(other, os.X_OK):
+            parser.error(f"--compare-with: no rnnquiz in {args.compare_with}/bin")
+        base_tool, base_env, what = [other], ours_env, f"the rnnquiz in {args.compare_with}"
+    else:
+        base_tool, base_env = tool, dict(ours_env, **{k: cores for k in BLAS})
+        what = f"BLAS threads = {cores} (thread per core)"
     print(f"rnnquiz export --count {args.count}: median of {args.runs} alternated pairs; "
-          f"baseline: BLAS threads = {cores} (thread per core); load "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+          f"baseline: {what}; load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in args.formats or FORMATS:
             out = os.path.join(tmp, "out.apkg" if fmt == "anki" else f"out.{fmt}")
-            cmd = tool + ["export", "--format", fmt, "--count", str(args.count), "--seed",
-                          str(args.seed), "-o", out]
+            export = ["export", "--format", fmt, "--count", str(args.count), "--seed",
+                      str(args.seed), "-o", out]
             ours, base = [], []
             for _ in range(args.runs):
-                base.append(run(cmd, base_env))
-                ours.append(run(cmd, ours_env))
+                base.append(run(base_tool + export, base_env))
+                ours.append(run(tool + export, ours_env))
             goal = "goal < 3 s, < 150 MB" if fmt == "json" else "goal < 4 s"
             print(f"{fmt:<9} {statistics.median(r[0] for r in ours):6.2f} s "
                   f"{max(r[1] for r in ours):5.0f} MB cpu "
