@@ -89,14 +89,21 @@ class _Reader:
             self.spaces()
         return found
 
-    def name(self) -> str:
-        s, start = self.s, self.i
+    def _name_end(self):
+        """Where the identifier starting here ends, or None when none starts here."""
+        s = self.s
         if self.peek() not in _NAME_START:
-            raise _Unsure
-        i = start + 1
+            return None
+        i = self.i + 1
         while i < len(s) and s[i] in _NAME_CHARS:
             i += 1
-        word = s[start:i]
+        return i
+
+    def name(self) -> str:
+        start, i = self.i, self._name_end()
+        if i is None:
+            raise _Unsure
+        word = self.s[start:i]
         if word in _RESERVED:
             raise _Unsure
         self.i = i
@@ -149,12 +156,9 @@ class _Reader:
 
     def keyword(self):
         """The name of ``name =`` (not ``==``) starting here, consumed; else None."""
-        s, i = self.s, self.i
-        if self.peek() not in _NAME_START:
+        s, i, j = self.s, self.i, self._name_end()
+        if j is None:
             return None
-        j = i + 1
-        while j < len(s) and s[j] in _NAME_CHARS:
-            j += 1
         k = j
         while k < len(s) and s[k] == " ":
             k += 1
