@@ -179,3 +179,19 @@ def test_an_error_in_a_worker_comes_back_as_itself(want, forked):
     assert str(got.value) == str(want)
     assert vars(got.value) == vars(want)
     assert _all_reaped(forked)
+
+
+def _collector_state(_):
+    import gc
+
+    return gc.get_freeze_count() > 0, gc.get_threshold()[0]
+
+
+def test_workers_keep_what_they_were_forked_with_out_of_the_collector(forked):
+    import gc
+
+    before = gc.get_freeze_count(), gc.get_threshold()
+    got = list(bulk._forked_map(_collector_state, [0, 1, 2, 3], 2, 1))
+    assert got == [(True, 5000)] * 4  # every worker froze the objects it was forked with
+    assert (gc.get_freeze_count(), gc.get_threshold()) == before  # this process: untouched
+    assert _all_reaped(forked)

@@ -53,12 +53,16 @@ def integer(field: str, value, *, low: int = 1, high: int | None = None) -> int:
 
 
 def _positive(field: str, value, *, optional: bool = False, high: int | None = None):
+    if type(value) is int and value >= 1 and (high is None or value <= high):
+        return value  # integer()'s answer for a plain int in range, without its checks
     if value is None and optional:
         return None
     return integer(field, value, high=high)
 
 
 def _choice(field: str, value, choices) -> str:
+    if type(value) is str and value in choices:
+        return value  # already one of the lower-case choices
     text = str(value).lower() if isinstance(value, str) else value
     if text not in choices:
         raise NetworkError(field, f"must be one of {', '.join(choices)}, got {value!r}")

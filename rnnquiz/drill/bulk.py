@@ -15,6 +15,7 @@ which spun while a large result was in transit: a fifth of a second per 10,000 p
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import select
@@ -61,6 +62,16 @@ def _quiet():
 def _make(pick, then=None):
     problem = generate(*pick)
     return problem if then is None else then(problem)
+
+
+def _collect_less() -> None:
+    """In a worker: the objects it was forked with (modules, templates, the work list) leave
+    the cyclic garbage collector's view, and the collector runs less often. Generation makes
+    many short-lived objects; the collector kept traversing the long-lived ones (about 5% of a
+    worker's CPU time for 10,000 problems, measured). Only the worker's own process is changed.
+    """
+    gc.freeze()
+    gc.set_threshold(5000, 20, 10)
 
 
 def _can_fork() -> bool:
@@ -135,6 +146,7 @@ def _fork_worker(tasks_read: int, fn, items, chunk: int, close: list) -> tuple:
             os.close(read)
             for fd in close:
                 os.close(fd)
+            _collect_less()
             _serve(tasks_read, write, fn, items, chunk)
             status = 0
         finally:
