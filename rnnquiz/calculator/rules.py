@@ -319,8 +319,20 @@ def tensors(net: Network) -> list:
     return out
 
 
-def _sum(items) -> int:
-    return sum(t.parameters for t in items)
+def _sums(items) -> tuple:
+    """(all parameters, those of non-bias tensors, those of the output layer's weights), in
+    one pass over the tensors."""
+    total = weights = head = 0
+    for t in items:
+        k = 1
+        for dim in t.shape:  # t.parameters, without a call
+            k *= dim
+        total += k
+        if not t.is_bias:
+            weights += k
+        if t.role == "hidden->output":
+            head += k
+    return total, weights, head
 
 
 def _unrolled(net: Network, without_bias: int, head_weights: int, total: int) -> Unrolled:
@@ -367,15 +379,9 @@ def count(net: Network) -> Count:
 
 def _count(net: Network) -> Count:
     listed = tensors(net)
-    if net.bias:
-        with_bias = _sum(listed)
-        without = _sum(t for t in listed if not t.is_bias)
-    else:
-        without = _sum(listed)
-        with_bias = _sum(tensors(net.replace(bias=True)))
+    total, without, head = _sums(listed)
+    with_bias = total if net.bias else _sums(tensors(net.replace(bias=True)))[0]
     unrolled = None
     if net.T is not None:
-        head = _sum(t for t in listed if t.role == "hidden->output")
-        total = with_bias if net.bias else without
-        unrolled = _unrolled(net, without, head, total)
+        unrolled = _unrolled(net, without, head, with_bias if net.bias else without)
     return Count(net, listed, with_bias, without, unrolled)

@@ -45,6 +45,17 @@ def _rect_style(rx, fill, stroke, width, dash, cls) -> str:
 
 
 @functools.lru_cache(maxsize=1024, typed=True)
+def _line_style(cls, colour, width, dash, marker) -> str:
+    return _attrs({"class": cls, "stroke": colour, "stroke-width": num(width),
+                   "stroke-dasharray": dash or None, "marker-end": marker})
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
+def _circle_style(fill, stroke, width, cls) -> str:
+    return _attrs({"fill": fill, "stroke": stroke, "stroke-width": num(width), "class": cls})
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
 def _text_style(size, anchor, colour, mono, weight, halo, cls, italic) -> str:
     attrs = {"font-size": num(size), "text-anchor": anchor,
              "font-family": MONO if mono else FONT, "fill": colour,
@@ -121,12 +132,14 @@ class Drawing:
                                 "opacity": "0.75", "class": "highlight"})
 
     def line(self, x1, y1, x2, y2, style, *, arrow=True, cls=None, glow=None):
-        attrs = {"x1": num(x1), "y1": num(y1), "x2": num(x2), "y2": num(y2), "class": cls}
-        self._glow("line", attrs, glow)
-        attrs.update(style.attrs())
-        if arrow:
-            attrs["marker-end"] = self._marker(style.colour)
-        self._element("line", attrs)
+        x1, y1, x2, y2 = num(x1), num(y1), num(x2), num(y2)
+        if glow:
+            self._glow("line", {"x1": x1, "y1": y1, "x2": x2, "y2": y2, "class": cls}, glow)
+        # the attributes as _element writes them: x1, y1, x2, y2, class, the style, the marker
+        tail = _line_style(cls, style.colour, style.width, style.dash,
+                           self._marker(style.colour) if arrow else None)
+        self.parts.append(f"<line x1={_attr(x1)} y1={_attr(y1)} x2={_attr(x2)} y2={_attr(y2)}"
+                          f"{tail}/>")
 
     def path(self, d, style, *, arrow=True, fill="none", cls=None, glow=None):
         attrs = {"d": d, "fill": fill, "class": cls}
@@ -148,8 +161,9 @@ class Drawing:
                           f"height={_attr(num(h))}{style}/>")
 
     def circle(self, cx, cy, r, *, fill="white", stroke="#333333", width=1.5, cls=None):
-        self._element("circle", {"cx": num(cx), "cy": num(cy), "r": num(r), "fill": fill,
-                                 "stroke": stroke, "stroke-width": num(width), "class": cls})
+        # the attributes as _element writes them: cx, cy, r, then the style
+        self.parts.append(f"<circle cx={_attr(num(cx))} cy={_attr(num(cy))} r={_attr(num(r))}"
+                          f"{_circle_style(fill, stroke, width, cls)}/>")
 
     def text(self, x, y, content, *, size=12, anchor="middle", colour="#222222", mono=False,
              weight=None, halo=False, cls=None, italic=False):
