@@ -9,8 +9,12 @@ too); practice's first question within 250 ms; `validate` of the shipped templat
 1.5 s.
 
     python benchmarks/cli_speed.py [--runs 20] [--cmd "count --m 3 --n 4 --json" ...]
+                                   [--compare-with VENV]
 
 Each --cmd adds a command line (the words after `rnnquiz`; e.g. a whole-model count).
+The machine's speed drifts (by a third within an hour on the 2-core test machine):
+``--compare-with VENV`` (a virtual environment with another rnnquiz installed, e.g. an older
+commit) also runs that install's CLI in each pair, for a before-and-after in the same minutes.
 """
 
 from __future__ import annotations
@@ -70,15 +74,24 @@ def first_question(cmd, env) -> float:
     return took
 
 
-def paired(run_ours, run_base, runs):
-    ours, base, ratios = [], [], []
+def paired(run_ours, run_base, runs, run_other=None):
+    """(median of ours, of the baseline, of the per-pair ratios, and of ``run_other``'s runs
+    or None), each run alternated with the others."""
+    ours, base, ratios, other = [], [], [], []
     for _ in range(runs):
         b = run_base()
+        if run_other is not None:
+            other.append(run_other())
         o = run_ours()
         base.append(b)
         ours.append(o)
         ratios.append(o / b)
-    return statistics.median(ours), statistics.median(base), statistics.median(ratios)
+    return (statistics.median(ours), statistics.median(base), statistics.median(ratios),
+            statistics.median(other) if other else None)
+
+
+def _other(ms) -> str:
+    return "" if ms is None else f"   compared install {1e3 * ms:7.1f} ms"
 
 
 def main():
@@ -86,9 +99,16 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--cmd", action="append", default=[],
                         help="another rnnquiz command line to time (repeatable)")
+    parser.add_argument("--compare-with", metavar="VENV",
+                        help="also time the rnnquiz installed in this virtual environment")
     args = parser.parse_args()
     pypass = [sys.executable, "-c", "pass"]
     tool = rnnquiz()
+    other_tool = None
+    if args.compare_with:
+        other_tool = [os.path.join(args.compare_with, "bin", "rnnquiz")]
+        if not os.access(other_tool[0], os.X_OK):
+            parser.error(f"--compare-with: no rnnquiz in {args.compare_with}/bin")
     print(f"{args.runs} alternated pairs each, against `python -c pass`; load: "
           f"{os.getloadavg()[0]:.1f} (1-minute average, {os.cpu_count()} cores)")
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
@@ -101,22 +121,33 @@ def main():
     with open(model_file, "w", encoding="utf-8") as f:
         f.write("".join(f"- {layer.strip()}\n" for layer in MODEL.split(">")))
     for line, goal in DEFAULT + [(c, 1.3) for c in args.cmd]:
-        cmd = tool + [model_file if word == "MODEL.yaml" else word for word in shlex.split(line)]
+        words = [model_file if word == "MODEL.yaml" else word for word in shlex.split(line)]
+        cmd = tool + words
         wall(cmd)  # warm the file cache
-        ours, base, ratio = paired(lambda c=cmd: wall(c), lambda: wall(pypass), args.runs)
+        other = None
+        if other_tool:
+            wall(other_tool + words)
+            other = lambda w=words: wall(other_tool + w)  # noqa: E731
+        ours, base, ratio, theirs = paired(lambda c=cmd: wall(c), lambda: wall(pypass),
+                                           args.runs, other)
         note = f"(goal <= {goal}x)" if goal else "(goal <= 1.5 s)"
         if len(line) > 48:
             line = line[:45] + "..."
         print(f"rnnquiz {line:<48} {1e3 * ours:7.1f} ms   python -c pass {1e3 * base:6.1f} ms"
-              f"   ratio {ratio:5.2f}x {note}")
+              f"   ratio {ratio:5.2f}x {note}{_other(theirs)}")
     with tempfile.TemporaryDirectory() as data:
         env = dict(os.environ, RNNQUIZ_DATA_DIR=data)
-        cmd = tool + ["practice", "--count", "3", "--seed", "1", "--data-dir", data]
-        first_question(cmd, env)
-        ours, base, ratio = paired(lambda: first_question(cmd, env), lambda: wall(pypass),
-                                   args.runs)
+        words = ["practice", "--count", "3", "--seed", "1", "--data-dir", data]
+        first_question(tool + words, env)
+        other = None
+        if other_tool:
+            first_question(other_tool + words, env)
+            other = lambda: first_question(other_tool + words, env)  # noqa: E731
+        ours, base, ratio, theirs = paired(lambda: first_question(tool + words, env),
+                                           lambda: wall(pypass), args.runs, other)
         print(f"rnnquiz practice: first question {'':>26} {1e3 * ours:7.1f} ms   "
-              f"python -c pass {1e3 * base:6.1f} ms   ratio {ratio:5.2f}x (goal <= 250 ms)")
+              f"python -c pass {1e3 * base:6.1f} ms   ratio {ratio:5.2f}x (goal <= 250 ms)"
+              f"{_other(theirs)}")
 
 
 if __name__ == "__main__":
