@@ -181,8 +181,8 @@ class Network:
 
         Networks are immutable, so the drill's many identical replacements share one result.
         """
-        try:
-            key = (self._key, tuple((k, type(v), v) for k, v in changes.items()))
+        try:  # the types too: replace(bias=1) is refused, replace(bias=True) is not
+            key = (self._key, tuple(changes.items()), tuple(map(type, changes.values())))
             known = _REPLACED.get(key)
         except TypeError:  # an unhashable value: validation below says what is wrong
             key = known = None
@@ -191,9 +191,10 @@ class Network:
         values = dict(zip(_FIELDS, self._key, strict=True))
         if all(k in values and values[k] == v and type(values[k]) is type(v)
                for k, v in changes.items()):
-            return self
-        values.update(changes)
-        made = Network(**values)
+            made = self
+        else:
+            values.update(changes)
+            made = Network(**values)
         if key is not None:
             if len(_REPLACED) >= 4096:
                 _REPLACED.clear()
