@@ -52,12 +52,34 @@ class Maker:
             return np.ndarray(shape, self.dtype, self._zero, 0, (0,) * len(shape))
         lo, hi = (-scale, scale) if low is None else (low, low + scale)
         size = math.prod(shape)
-        # rng.uniform(lo, hi, size=...), the same values, a third faster for large tensors
-        values = self.rng.random(min(size, self.BLOCK))
-        values *= hi - lo
-        values += lo
-        values = values.astype(self.dtype, copy=False)
-        return values.reshape(shape) if size <= self.BLOCK else np.resize(values, shape)
+        if size <= self.BLOCK:
+            # rng.uniform(lo, hi, size=...), the same values, a third faster for large tensors
+            values = self.rng.random(size)
+            values *= hi - lo
+            values += lo
+            return values.astype(self.dtype, copy=False).reshape(shape)
+        return self._tiled(shape, size, lo, hi)
+
+    def _tiled(self, shape, size, lo, hi):
+        """One block of BLOCK draws repeated row-major over ``size`` values: what
+        ``np.resize(block, shape)`` gives, written block by block from the first (cache-warm
+        source, no temporary; about three times faster for an Embedding table)."""
+        k = self.BLOCK
+        out = np.empty(size, self.dtype)
+        first = out[:k]
+        # The draws and their scaling in float64 (as rng.uniform), straight into the first
+        # block when that is the dtype.
+        block = first if self.dtype == np.float64 else np.empty(k)
+        self.rng.random(out=block)
+        block *= hi - lo
+        block += lo
+        if block is not first:
+            first[...] = block
+        full = size // k
+        rows = out[:full * k].reshape(full, k)
+        rows[1:] = first
+        out[full * k:] = first[:size - full * k]
+        return out.reshape(shape)
 
     def uniform(self, scale):
         """The one-argument form the recurrent parameter objects call: shape -> array."""
