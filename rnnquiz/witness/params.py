@@ -399,7 +399,7 @@ class KerasLayer(_Layer):
         _, perm = self._cols(range(len(self.order)))
         keep = slice(None) if perm is None else perm
         b = None if self.b_rec is None else self.b_rec[keep]
-        return self.recurrent_kernel.T[keep], b
+        return self.recurrent_kernel[:, keep].T, b  # (its transpose contiguous: cheap to copy)
 
     def add_gate_grads(self, g_in, g_b, g_rec):
         _, perm = self._cols(range(len(self.order)))
