@@ -52,13 +52,19 @@ class Limits(NamedTuple):
 
     def fits(self, model) -> bool:
         """Whether a built model is within every limit (all of its layers counted)."""
-        return self._fits(model, model.layers)
+        return self.allow(model, *_counts(model.layers))
 
-    def _fits(self, model, layers) -> bool:
-        counts = [(layer.type, layer.count()) for layer in layers]
-        work = sum(c for kind, c in counts if kind != "Embedding") * model.T * model.batch
-        return (sum(c for _, c in counts) <= self.parameters and work <= self.work
+    def allow(self, model, parameters, working) -> bool:
+        """Whether ``parameters`` parameters, ``working`` of them outside Embedding layers,
+        fit the limits for ``model``'s T, batch and input."""
+        return (parameters <= self.parameters and working * model.T * model.batch <= self.work
                 and max(model.input_shape, default=0) <= self.steps)
+
+
+def _counts(layers):
+    """(parameters, parameters outside Embedding layers) of ``layers``."""
+    counts = [(layer.type, layer.count()) for layer in layers]
+    return sum(c for _, c in counts), sum(c for kind, c in counts if kind != "Embedding")
 
 
 class WitnessModel:
@@ -89,11 +95,13 @@ class WitnessModel:
         if not self.allocated and x.size:
             raise ValueError("a model built with allocate=False holds no weights to run")
         mask = None
+        built = [0, 0]  # the limits' counts of the layers built so far (see _counts)
         for k, layer in enumerate(self.layers):
             layer.mask = mask
             if self.limits is not None and not layer.built:
                 layer.build_for(x)  # its tensors, counted before it runs
-                if not self.limits._fits(self, self.layers[:k + 1]):
+                built = [a + b for a, b in zip(built, _counts([layer]), strict=True)]
+                if not self.limits.allow(self, *built):
                     raise TooLarge(f"{layer.label}: past the limits {self.limits}")
             x = layer(x)
             mask = {"pass": mask, "use": layer.mask_out}.get(layer.MASK) \
