@@ -244,8 +244,8 @@ def build_model(spec, *, T=None, batch=None, rng=None, allocate=True,
     ``limits``: raise TooLarge as soon as the input or the layers built so far pass them,
     before the next layer runs; a layer whose tensors are made when it runs (TimeDistributed's
     inner layer) is counted after, so check ``limits.fits(model)`` on the result too. The
-    values made in all, buffers included, are at most three times ``limits.parameters`` (so a
-    model of many parameter-free buffers may raise TooLarge within the limits).
+    values made in all, buffers included, are at most ``limits.parameters``: nothing past it is
+    allocated (so a model with buffers may raise TooLarge within the limits).
     """
     if isinstance(spec, str):
         from rnnquiz.description.model import parse_model
@@ -257,8 +257,7 @@ def build_model(spec, *, T=None, batch=None, rng=None, allocate=True,
         raise ValueError("T and batch must be at least 1")
     if rng is None and allocate:  # placeholders draw nothing
         rng = np.random.default_rng(0)
-    maker = Maker(rng, dtype, allocate,
-                  max_values=None if limits is None else 3 * limits.parameters)
+    maker = Maker(rng, dtype, allocate, max_values=None if limits is None else limits.parameters)
     if spec.framework == "keras":
         names = _keras_names(spec)
         shape, index, axis = _keras_input(spec, T)
