@@ -334,16 +334,18 @@ def compare_model(engine, witness, *, with_bias=None, without_bias=None) -> Mode
 def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerification:
     """Check the engine's count of a whole model (a line or ``ModelSpec``) against the witness.
 
-    Both work at the same concrete T and batch (3 and 2 unless given). The witness is first
-    built on placeholders (shapes and counts only); when the model is small enough
-    (``MODEL_FORWARD_LIMIT``, ``MODEL_WORK_LIMIT``, ``MODEL_STEPS_LIMIT``) it is built again
-    with real weights and run forward, and its output must be finite. A model the engine
-    accepts but the witness cannot build is a difference; a model the engine refuses raises
-    the engine's error.
+    Both work at the same concrete T and batch (3 and 2 unless given). When the model is
+    small enough (``MODEL_FORWARD_LIMIT``, ``MODEL_WORK_LIMIT``, ``MODEL_STEPS_LIMIT`` by the
+    witness's own figures, ``MODEL_ACTIVATION_LIMIT`` by the engine's shapes) the witness is
+    built with real weights and run forward, its output must be finite, and its shapes and
+    counts are compared; otherwise it is built on placeholders (shapes and counts only; a
+    build with real weights stops as soon as it passes a limit). A model the engine accepts
+    but the witness cannot build is a difference; a model the engine refuses raises the
+    engine's error.
     """
     from rnnquiz.calculator.model import count_model  # the engine (imported when used)
     from rnnquiz.description.model import parse_model
-    from rnnquiz.witness.models import DEFAULT_BATCH, DEFAULT_T
+    from rnnquiz.witness.models import DEFAULT_BATCH, DEFAULT_T, Limits, TooLarge
     from rnnquiz.witness.models import build_model as build_whole
 
     if isinstance(spec, str):
@@ -352,8 +354,22 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
     batch = DEFAULT_BATCH if batch is None else batch
     engine = count_model(spec, T=T, batch=batch)
     _check_witness_capacity(engine)
+    limits = Limits(MODEL_FORWARD_LIMIT, MODEL_WORK_LIMIT, MODEL_STEPS_LIMIT)
+    small = _largest_output(engine, batch) <= MODEL_ACTIVATION_LIMIT
+    model = None  # the witness with real weights, run forward, when the limits allow
     try:
-        shapes = build_whole(spec, T=T, batch=batch, allocate=False)
+        if small:
+            # Real weights at once (most models are small): the build runs the model forward
+            # on an example input (standard normal values, or indices for an Embedding first),
+            # and that run is the forward check; its shapes and counts are the ones compared.
+            # Past the limits the build stops early, and placeholders give the shapes.
+            try:
+                model = build_whole(spec, T=T, batch=batch, rng=np.random.default_rng(seed),
+                                    limits=limits)
+            except TooLarge:
+                model = None
+        shapes = model if model is not None else build_whole(spec, T=T, batch=batch,
+                                                             allocate=False)
         with_bias, without_bias = bias_counts(spec, T=T, batch=batch, built=shapes)
     except ModelError as e:
         result = ModelVerification(spec, T, batch)
@@ -361,13 +377,9 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
                                   f"{e}")
         return result
     result = compare_model(engine, shapes, with_bias=with_bias, without_bias=without_bias)
-    work = sum(layer.count() for layer in shapes.layers if layer.type != "Embedding") * T * batch
-    if (shapes.count() <= MODEL_FORWARD_LIMIT and work <= MODEL_WORK_LIMIT
-            and max(shapes.input_shape) <= MODEL_STEPS_LIMIT
-            and _largest_output(engine, batch) <= MODEL_ACTIVATION_LIMIT):
-        # Building runs the model forward on an example input (standard normal values, or
-        # indices for an Embedding first): that run, with real weights, is the forward check.
-        model = build_whole(spec, T=T, batch=batch, rng=np.random.default_rng(seed))
+    if small and limits.fits(shapes):  # the witness's own figures allow the forward check
+        if model is None:  # (stopped by its buffers alone: build it again without limits)
+            model = build_whole(spec, T=T, batch=batch, rng=np.random.default_rng(seed))
         y = model.layers[-1].outputs[0]
         result.forward_input, result.forward_output = model.input_shape, y.shape
         if not np.all(np.isfinite(y)):

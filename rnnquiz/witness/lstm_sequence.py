@@ -11,7 +11,9 @@ for an LSTM without projection and the tests compare the two), arranged for spee
   their rows of the weights and biases (exact: a power of two), so one ``np.tanh`` call covers
   all four gates; the forward pass keeps the gates in the order i, f, o, g so that the three
   sigmoids are one contiguous block;
-- every per-step buffer is preallocated and written with ``out=``;
+- every per-step buffer is preallocated and written with ``out=``; c_(t-1) is stored right
+  after the gates (rows [i; f; o; g; c_(t-1)] of one array), so that one product gives both
+  i * g and f * c_(t-1): seven array operations a step besides the product;
 - a step's input and recurrent projections and its bias are one product, ``[W_hh | W_ih | b]
   @ [h; x_t; 1]``, and after the loop every weight and bias gradient is one product too, of the
   (4n, T·batch) gradient of the gates (canonical order i, f, g, o), filled a column block per
@@ -42,7 +44,8 @@ class LstmTape(Sequence):
         #                   state; block T holds h_T only
         self.rows = rows  # (T+1, B, n+ins+1): the same, batch-major (the rows of HX[s].T)
         self.C = C        # (T+1, n, B): c_0 .. c_T
-        self.Z = Z        # (T, 4n, B): gates i, f, o, g after their activations
+        self.Z = Z        # (T, 4n, B): gates i, f, o, g after their activations (C and Z
+        #                   are views of one array: see ``forward``)
         self.TC = TC      # (T, n, B): tanh(c_t)
         self.w_in = w_in    # (4n, ins) canonical order (i, f, g, o)
         self.w_rec = w_rec  # (4n, n)
@@ -106,9 +109,11 @@ def _workspace(params):
     return ws
 
 
-def _forward_order(n):
-    """Row indices taking canonical gate rows (i, f, g, o) to the forward order (i, f, o, g)."""
-    return np.r_[0:2 * n, 3 * n:4 * n, 2 * n:3 * n]
+def _forward_blocks(n):
+    """(forward rows, canonical rows) pairs taking the canonical gate rows (i, f, g, o) to the
+    forward order (i, f, o, g): three block copies (a fancy index copies row by row)."""
+    return ((slice(0, 2 * n), slice(0, 2 * n)), (slice(2 * n, 3 * n), slice(3 * n, 4 * n)),
+            (slice(3 * n, 4 * n), slice(2 * n, 3 * n)))
 
 
 def forward(params, xs, h0=None, c0=None):
@@ -124,12 +129,11 @@ def forward(params, xs, h0=None, c0=None):
     k = n + ins + 1
     # One product a step: [W_hh | W_ih | b] (4n, n+ins+1) @ [h_(t-1); x_t; 1] (n+ins+1, B),
     # gate rows in the forward order, the sigmoid rows halved.
-    order = _forward_order(n)
-    w = np.zeros((4 * n, k), dtype=dtype)
-    w[:, :n] = w_rec[order]
-    w[:, n:n + ins] = w_in[order]
-    if b is not None:
-        w[:, -1] = b[order]
+    w = np.empty((4 * n, k), dtype=dtype)
+    for rows, canonical in _forward_blocks(n):
+        w[rows, :n] = w_rec[canonical]
+        w[rows, n:n + ins] = w_in[canonical]
+        w[rows, -1] = 0.0 if b is None else b[canonical]
     w[:3 * n] *= 0.5  # sigmoid(z) = 0.5 * tanh(z / 2) + 0.5
     params.macs += T * B * (w_in.size + w_rec.size)
 
@@ -138,28 +142,32 @@ def forward(params, xs, h0=None, c0=None):
     HX[:T, n:n + ins] = xs.transpose(0, 2, 1)
     HX[:, -1] = 1.0
     HX[T, n:] = 0.0  # no step T+1: h_T only
-    C = ws.empty("C", (T + 1, n, B), dtype)
+    # Block t holds step t's gates i, f, o, g (after their activations) then c_(t-1); block T
+    # holds c_T only.
+    ZC = ws.empty("ZC", (T + 1, 5 * n, B), dtype)
+    C = ZC[:, 4 * n:]
     C[0] = 0.0 if c0 is None else np.asarray(c0).T
-    Z = ws.empty("Z", (T, 4 * n, B), dtype)
     TC = ws.empty("TC", (T, n, B), dtype)
-    ig = ws.empty("ig", (n, B), dtype)
+    prod = ws.empty("prod", (2 * n, B), dtype)
+    ig, fc = prod[:n], prod[n:]
     for t in range(T):
-        z = Z[t]
-        np.matmul(w, HX[t], out=z)
+        zc = ZC[t]
+        z = zc[:4 * n]
+        np.dot(w, HX[t], out=z)  # (np.dot: the same product, less overhead per call)
         np.tanh(z, out=z)
         s = z[:3 * n]
         s *= 0.5
         s += 0.5
-        c = C[t + 1]
-        np.multiply(z[n:2 * n], C[t], out=c)                 # f * c_(t-1)
-        np.multiply(z[:n], z[3 * n:], out=ig)                 # i * g
-        c += ig
-        np.tanh(c, out=TC[t])
-        np.multiply(z[2 * n:3 * n], TC[t], out=HX[t + 1, :n])  # h = o * tanh(c)
+        np.multiply(z[:2 * n], zc[3 * n:], out=prod)  # [i; f] * [g; c_(t-1)]
+        c = ZC[t + 1, 4 * n:]
+        np.add(ig, fc, out=c)
+        tc = TC[t]
+        np.tanh(c, out=tc)
+        np.multiply(z[2 * n:3 * n], tc, out=HX[t + 1, :n])  # h = o * tanh(c)
 
     rows = ws.empty("rows", (T + 1, B, k), dtype)
     rows[...] = HX.transpose(0, 2, 1)
-    tape = LstmTape(xs, rows, HX, C, Z, TC, w_in.astype(dtype, copy=False),
+    tape = LstmTape(xs, rows, HX, C, ZC[:T, :4 * n], TC, w_in.astype(dtype, copy=False),
                     w_rec.astype(dtype, copy=False))
     return rows[1:, :, :n], tape
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from rnnquiz.description.network import Network, shown
 from rnnquiz.errors import NetworkError
-from rnnquiz.witness import lstm_sequence, rnn_sequence
+from rnnquiz.witness import gru_sequence, lstm_sequence, rnn_sequence
 from rnnquiz.witness.cells import (
     ACTIVATIONS,
     activation_grad,
@@ -57,12 +57,13 @@ class Model:
     applied after the output layer (identity by default). ``rng`` is a numpy Generator.
     An LSTM without projection runs through ``lstm_sequence`` (whole-sequence arrays, the
     batch in the columns) unless ``fast_lstm`` is False: then one ``cells.lstm_step`` a step.
-    A vanilla RNN run forward only (no cache kept for BPTT) takes whole-sequence arrays too
-    unless ``fast_rnn`` is False.
+    A vanilla RNN or a GRU run forward only (no cache kept for BPTT) takes whole-sequence
+    arrays too (``rnn_sequence``, ``gru_sequence``) unless ``fast_rnn`` / ``fast_gru`` is False.
     """
 
     fast_lstm = True
     fast_rnn = True
+    fast_gru = True
 
     def __init__(self, m, n, p=None, *, cell="rnn", layers=1, bidirectional=False, bias=True,
                  convention="textbook", layout=None, reset_after=True, proj_size=0,
@@ -177,6 +178,9 @@ class Model:
             if xs.dtype == w_rec.dtype:  # (the per-step path stores states in xs's dtype)
                 return rnn_sequence.forward(w_in, b, w_rec, xs, h0, self.activation,
                                             params), None
+        if self.cell == "gru" and not keep and self.fast_gru:
+            if xs.dtype == params.named()[0][1].dtype:  # (as for the RNN)
+                return gru_sequence.forward(params, xs, h0, reset_after=self.reset_after), None
         params.start()
         T, batch = xs.shape[:2]
         # The input projection of all T steps in one matrix product (explicit sizes: T or

@@ -19,20 +19,52 @@ The input the witness feeds (batch B = 2 and T = 3 unless given):
 Large models (``allocate=False``): every tensor is a zero-stride placeholder and the model runs
 on a batch of zero examples, so shapes and counts are real and nothing is computed; the
 reported shapes carry the requested batch size.
+
+Built under ``limits`` (:class:`Limits`), a model whose input, parameters or work pass them
+raises :class:`TooLarge` before any layer past the limit allocates its tensors or runs: a
+caller can try the real model first and fall back to placeholders.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from rnnquiz.errors import ModelError
-from rnnquiz.witness.layers import Maker, keras_base_name, make_layer
+from rnnquiz.witness.layers import Maker, TooLarge, keras_base_name, make_layer
 
 DEFAULT_T = 3
 DEFAULT_BATCH = 2
 RECURRENT = ("RNN", "LSTM", "GRU")
 _PASSIVE = ("Dropout", "Identity", "ReLU", "Tanh", "Sigmoid", "GELU", "LeakyReLU", "Softmax",
             "LogSoftmax")
+
+
+class Limits(NamedTuple):
+    """What a model built under limits may hold and do: at most ``parameters`` parameters,
+    ``work`` parameter-steps (the parameters of every layer but Embedding, times T, times the
+    batch) and ``steps`` along any axis of its input."""
+
+    parameters: int
+    work: int
+    steps: int
+
+    def fits(self, model) -> bool:
+        """Whether a built model is within every limit (all of its layers counted)."""
+        return self.allow(model, *_counts(model.layers))
+
+    def allow(self, model, parameters, working) -> bool:
+        """Whether ``parameters`` parameters, ``working`` of them outside Embedding layers,
+        fit the limits for ``model``'s T, batch and input."""
+        return (parameters <= self.parameters and working * model.T * model.batch <= self.work
+                and max(model.input_shape, default=0) <= self.steps)
+
+
+def _counts(layers):
+    """(parameters, parameters outside Embedding layers) of ``layers``."""
+    counts = [(layer.type, layer.count()) for layer in layers]
+    return sum(c for _, c in counts), sum(c for kind, c in counts if kind != "Embedding")
 
 
 class WitnessModel:
@@ -49,6 +81,7 @@ class WitnessModel:
         self.index_range = index_range  # (low, high) when the input is integer indices
         self.batch_axis = batch_axis  # 1 for a PyTorch time-major input (T, B, ...)
         self.input_shape = None
+        self.limits = None  # Limits checked as each layer is built (see build_model)
 
     def forward(self, x):
         """x: the model's input (see the module's docstring) -> the last layer's output.
@@ -62,8 +95,14 @@ class WitnessModel:
         if not self.allocated and x.size:
             raise ValueError("a model built with allocate=False holds no weights to run")
         mask = None
+        built = [0, 0]  # the limits' counts of the layers built so far (see _counts)
         for k, layer in enumerate(self.layers):
             layer.mask = mask
+            if self.limits is not None and not layer.built:
+                layer.build_for(x)  # its tensors, counted before it runs
+                built = [a + b for a, b in zip(built, _counts([layer]), strict=True)]
+                if not self.limits.allow(self, *built):
+                    raise TooLarge(f"{layer.label}: past the limits {self.limits}")
             x = layer(x)
             mask = {"pass": mask, "use": layer.mask_out}.get(layer.MASK) \
                 if layer.type != "Embedding" else layer.mask_out
@@ -194,13 +233,19 @@ def _torch_input(spec, T):
 
 
 def build_model(spec, *, T=None, batch=None, rng=None, allocate=True,
-                dtype=np.float64) -> WitnessModel:
+                dtype=np.float64, limits: Limits | None = None) -> WitnessModel:
     """Build and run the witness for a model line or :class:`ModelSpec`.
 
     ``T`` fills an open time axis (default 3), ``batch`` the examples (default 2); ``rng`` (a
     numpy Generator) draws the weights and the example input. With ``allocate=False`` the
     tensors are zero-stride placeholders and the run has no elements (see the module's
     docstring). After this, every layer's ``output_shapes`` is set.
+
+    ``limits``: raise TooLarge as soon as the input or the layers built so far pass them,
+    before the next layer runs; a layer whose tensors are made when it runs (TimeDistributed's
+    inner layer) is counted after, so check ``limits.fits(model)`` on the result too. The
+    values made in all, buffers included, are at most ``limits.parameters``: nothing past it is
+    allocated (so a model with buffers may raise TooLarge within the limits).
     """
     if isinstance(spec, str):
         from rnnquiz.description.model import parse_model
@@ -212,7 +257,7 @@ def build_model(spec, *, T=None, batch=None, rng=None, allocate=True,
         raise ValueError("T and batch must be at least 1")
     if rng is None and allocate:  # placeholders draw nothing
         rng = np.random.default_rng(0)
-    maker = Maker(rng, dtype, allocate)
+    maker = Maker(rng, dtype, allocate, max_values=None if limits is None else limits.parameters)
     if spec.framework == "keras":
         names = _keras_names(spec)
         shape, index, axis = _keras_input(spec, T)
@@ -225,6 +270,10 @@ def build_model(spec, *, T=None, batch=None, rng=None, allocate=True,
     model = WitnessModel(spec, layers, T=T, batch=batch, allocated=allocate,
                          index_range=index, batch_axis=axis)
     model.input_shape = tuple(batch if s == -1 else s for s in shape)
+    if limits is not None:
+        if max(model.input_shape, default=0) > limits.steps:
+            raise TooLarge(f"an input of shape {model.input_shape}: past {limits.steps} steps")
+        model.limits = limits
     x = model.example_input(rng, batch=batch if allocate else 0)
     model.forward(x)
     if not allocate:  # the run had no examples: report the batch asked for

@@ -103,6 +103,13 @@ class _Layer:
         without biases; it is every bias's gradient, as they are summed there)."""
         raise NotImplementedError
 
+    def recurrent_matrices(self):
+        """(w_rec (G*n, width), b_rec (G*n,) or None): the recurrent side alone in canonical
+        gate order, rows = gate units, so that ``recur(h, all blocks) == h @ w_rec.T + b_rec``
+        for every cell, a GRU's included (its b_hn stays apart from the input biases: r
+        multiplies it). To read only: either may be a parameter itself."""
+        raise NotImplementedError
+
 
 class TextbookLayer(_Layer):
     """One matrix per gate, as textbooks write them: W_x?, W_h?, b_? (one bias per gate).
@@ -189,6 +196,11 @@ class TextbookLayer(_Layer):
         if axis:
             w_in, w_rec = w_in.T, w_rec.T
         return w_in, (np.concatenate(self.b) if self.bias else None), w_rec
+
+    def recurrent_matrices(self):
+        if self.layout == "out-in":
+            return np.concatenate(self.wh, axis=0), None
+        return np.concatenate(self.wh, axis=1).T, None  # textbooks: no recurrent bias
 
     def add_gate_grads(self, g_in, g_b, g_rec):
         n = self.n
@@ -277,6 +289,9 @@ class PyTorchLayer(_Layer):
     def gate_matrices(self):
         b = self.b_ih + self.b_hh if self.bias else None
         return self.w_ih.copy(), b, self.w_hh.copy()
+
+    def recurrent_matrices(self):
+        return self.w_hh, (self.b_hh if self.bias else None)
 
     def add_gate_grads(self, g_in, g_b, g_rec):
         self.g_ih += g_in
@@ -379,6 +394,12 @@ class KerasLayer(_Layer):
             b = self.b_in if self.b_rec is None else self.b_in + self.b_rec
             b = b[keep].copy()
         return self.kernel.T[keep].copy(), b, self.recurrent_kernel.T[keep].copy()
+
+    def recurrent_matrices(self):
+        _, perm = self._cols(range(len(self.order)))
+        keep = slice(None) if perm is None else perm
+        b = None if self.b_rec is None else self.b_rec[keep]
+        return self.recurrent_kernel[:, keep].T, b  # (its transpose contiguous: cheap to copy)
 
     def add_gate_grads(self, g_in, g_b, g_rec):
         _, perm = self._cols(range(len(self.order)))

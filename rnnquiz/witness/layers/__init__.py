@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from rnnquiz.witness.layers.base import Maker, WitnessLayer
+from rnnquiz.witness.layers.base import Maker, TooLarge, WitnessLayer
 from rnnquiz.witness.layers.convolutional import (
     Conv1D,
     Conv1d,
@@ -86,4 +86,5 @@ def make_layer(spec, name, maker: Maker, inner_name=None) -> WitnessLayer:
     return cls(spec, name, maker)
 
 
-__all__ = ["KERAS", "PYTORCH", "Maker", "WitnessLayer", "keras_base_name", "make_layer"]
+__all__ = ["KERAS", "PYTORCH", "Maker", "TooLarge", "WitnessLayer", "keras_base_name",
+           "make_layer"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnquiz.witness import lstm_sequence, rnn_sequence
+from rnnquiz.witness import gru_sequence, lstm_sequence, rnn_sequence
 from rnnquiz.witness.cells import gru_step, lstm_step, rnn_step, sigmoid
 from rnnquiz.witness.layers.base import WitnessLayer, fan_scale, keras_activation
 from rnnquiz.witness.params import KerasLayer, PyTorchLayer
@@ -20,6 +20,7 @@ CELL = {"SimpleRNN": "rnn", "LSTM": "lstm", "GRU": "gru", "RNN": "rnn",
 KERAS_RECURRENT = ("SimpleRNN", "LSTM", "GRU")
 FAST_LSTM = True  # an LSTM direction without mask or projection runs through lstm_sequence
 FAST_RNN = True  # a vanilla RNN direction without mask runs through rnn_sequence
+FAST_GRU = True  # a GRU direction without mask runs through gru_sequence
 
 
 def run_direction(cell, params, xs, *, width, n, activation=np.tanh,
@@ -47,6 +48,11 @@ def run_direction(cell, params, xs, *, width, n, activation=np.tanh,
         if xs.dtype == w_rec.dtype:  # (the per-step path stores states in xs's dtype)
             hs = rnn_sequence.forward(w_in, b, w_rec, xs, None, activation, params)
             return hs, hs[-1], None
+    if (FAST_GRU and cell == "gru" and mask is None and B and T
+            and xs.dtype == params.named()[0][1].dtype):  # (as for the RNN)
+        hs = gru_sequence.forward(params, xs, reset_after=reset_after, activation=activation,
+                                  recurrent_activation=recurrent_activation)
+        return hs, hs[-1], None
     xp = params.input_proj(xs.reshape(T * B, ins))
     xp = xp.reshape(T, B, xp.shape[-1])
     h = np.zeros((B, width), dtype=xs.dtype)
