@@ -87,8 +87,8 @@ def _rewrite_test_modules_for_the_workers(config, folder):
     if rewrite is None or config.getoption("assertmode", "rewrite") != "rewrite":
         return
     sources = []
-    for arg in config.args:
-        path = Path(str(arg).split("::", 1)[0])
+    for arg in config.args:  # absolute, as the workers name the modules they import
+        path = Path(os.path.abspath(config.invocation_params.dir / str(arg).split("::", 1)[0]))
         if path.is_dir():
             sources += sorted(path.rglob("test_*.py"))
         elif path.name.startswith("test_") and path.suffix == ".py":
