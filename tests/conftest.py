@@ -149,7 +149,8 @@ def pytest_xdist_make_scheduler(config, log):
     """``--dist loadfile`` (as pyproject.toml runs the tests), where the files that read
     tests/generated.py count as one file: a file's module fixtures and caches, and a problem
     generated.py makes, are made in one worker, not in each worker that happens to need them.
-    The units go out largest first, each to a worker with fewer than three tests left."""
+    The units go out largest first, each to a worker with fewer than three tests left; with
+    fewer files than workers, each test is a unit."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
@@ -165,8 +166,19 @@ def pytest_xdist_make_scheduler(config, log):
         return "tests/generated.py" if _READS_GENERATED.search(text) else path
 
     class FileScheduling(LoadFileScheduling):
+        by_test = False
+
+        def schedule(self):
+            if self.collection is None and self.registered_collections:
+                # fewer files than workers (`pytest tests/test_x.py`): each test is a unit, so
+                # no worker sits idle
+                tests = next(iter(self.registered_collections.values()))
+                files = {unit(nodeid.split("::", 1)[0]) for nodeid in tests}
+                self.by_test = len(files) < len(self.nodes)
+            super().schedule()
+
         def _split_scope(self, nodeid):
-            return unit(nodeid.split("::", 1)[0])
+            return nodeid if self.by_test else unit(nodeid.split("::", 1)[0])
 
     return FileScheduling(config, log)
 
