@@ -50,7 +50,8 @@ def pytest_configure(config):
         os.environ[SHARED_BYTECODE] = folder
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
     if getattr(config.option, "tx", None) and not hasattr(config, "workerinput"):
-        _rewrite_test_modules_for_the_workers(config, folder)
+        if not config.getoption("collectonly", False):  # --collect-only starts no worker
+            _rewrite_test_modules_for_the_workers(config, folder)
         return  # pytest-xdist's controller: it starts only workers
     if hasattr(config, "workerinput"):
         _read_rewritten_test_modules(folder)
