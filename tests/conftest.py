@@ -3,9 +3,14 @@
 import atexit
 import functools
 import os
+import re
 import shutil
 import sys
 import tempfile
+import threading
+from pathlib import Path
+
+import pytest
 
 from rnnquiz.__main__ import limit_blas_threads
 
@@ -45,10 +50,75 @@ def pytest_configure(config):
         os.environ[SHARED_BYTECODE] = folder
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
     if getattr(config.option, "tx", None) and not hasattr(config, "workerinput"):
+        if not config.getoption("collectonly", False):  # --collect-only starts no worker
+            _rewrite_test_modules_for_the_workers(config, folder)
         return  # pytest-xdist's controller: it starts only workers
+    if hasattr(config, "workerinput"):
+        _read_rewritten_test_modules(folder)
     _share_loaded_bytecode(folder)
     os.environ["PYTHONPYCACHEPREFIX"] = folder
     del os.environ["PYTHONDONTWRITEBYTECODE"]
+
+
+# pytest rewrites the asserts of each test module it imports (1.2 to 1.6 s of CPU for these 50
+# modules) and, where bytecode may not be written, in every process again. Under pytest-xdist the
+# controller, which imports no test module, rewrites them once into this run's folder while the
+# workers start, and the workers read them there: the rewritten bytecode is pytest's own, checked
+# against the source's hash as pytest checks it; a module the controller has not reached yet is
+# rewritten by the worker as before. This reaches into pytest's assertion rewriter, which has no
+# public way to do it: if pytest changes those names, each worker rewrites every module again.
+
+def _rewriter():
+    try:
+        from _pytest.assertion import rewrite
+
+        rewrite.PYC_TAIL, rewrite._rewrite_test, rewrite._write_pyc_fp  # noqa: B018
+        rewrite.get_cache_dir  # noqa: B018
+    except (ImportError, AttributeError):
+        return None
+    return rewrite
+
+
+def _rewritten_folder(folder, source) -> Path:
+    return Path(folder + os.path.dirname(os.path.abspath(source)))
+
+
+def _rewrite_test_modules_for_the_workers(config, folder):
+    rewrite = _rewriter()
+    if rewrite is None or config.getoption("assertmode", "rewrite") != "rewrite":
+        return
+    sources = []
+    for arg in config.args:  # absolute, as the workers name the modules they import
+        path = Path(os.path.abspath(config.invocation_params.dir / str(arg).split("::", 1)[0]))
+        if path.is_dir():
+            sources += sorted(path.rglob("test_*.py"))
+        elif path.name.startswith("test_") and path.suffix == ".py":
+            sources.append(path)
+
+    def rewrite_all():
+        for source in sources:
+            target = _rewritten_folder(folder, source) / (source.stem + rewrite.PYC_TAIL)
+            partial = f"{target}.{os.getpid()}"
+            try:
+                source_hash, code = rewrite._rewrite_test(source, config)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(partial, "wb") as f:
+                    rewrite._write_pyc_fp(f, source_hash, code)
+                os.replace(partial, target)  # a worker reads the whole file or none
+            except Exception:  # noqa: BLE001 - that module's worker rewrites it itself
+                continue
+
+    if sources:
+        worker = threading.Thread(target=rewrite_all, name="rewrite test modules", daemon=True)
+        worker.start()
+        config.add_cleanup(worker.join)  # done before the folder is removed at exit
+
+
+def _read_rewritten_test_modules(folder):
+    """In a worker: pytest looks for the test modules' rewritten bytecode in ``folder``."""
+    rewrite = _rewriter()
+    if rewrite is not None:
+        rewrite.get_cache_dir = lambda file_path: _rewritten_folder(folder, file_path)
 
 
 def _share_loaded_bytecode(folder):
@@ -73,6 +143,48 @@ def _share_loaded_bytecode(folder):
                 os.replace(f"{target}.{os.getpid()}", target)  # never seen half-written
             except OSError:
                 pass
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` (as pyproject.toml runs the tests), where the files that read
+    tests/generated.py count as one file: a file's module fixtures and caches, and a problem
+    generated.py makes, are made in one worker, not in each worker that happens to need them.
+    The units go out largest first, each to a worker with fewer than three tests left; with
+    fewer files than workers, each test is a unit."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    root = config.rootpath
+
+    @functools.cache
+    def unit(path):
+        try:
+            text = (root / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return path
+        return "tests/generated.py" if _READS_GENERATED.search(text) else path
+
+    class FileScheduling(LoadFileScheduling):
+        by_test = False
+
+        def schedule(self):
+            if self.collection is None and self.registered_collections:
+                # fewer files than workers (`pytest tests/test_x.py`): each test is a unit, so
+                # no worker sits idle
+                tests = next(iter(self.registered_collections.values()))
+                files = {unit(nodeid.split("::", 1)[0]) for nodeid in tests}
+                self.by_test = len(files) < len(self.nodes)
+            super().schedule()
+
+        def _split_scope(self, nodeid):
+            return nodeid if self.by_test else unit(nodeid.split("::", 1)[0])
+
+    return FileScheduling(config, log)
+
+
+_READS_GENERATED = re.compile(r"^(?:import generated|from generated import)\b", re.M)
 
 
 _CONVENTIONS = st.sampled_from(["textbook", "pytorch", "keras"])

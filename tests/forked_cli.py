@@ -130,21 +130,38 @@ def _child(request):
 
 
 def _wait(pid, timeout):
-    """The child's status as subprocess reports it, or None after killing it at ``timeout``."""
+    """The child's status as subprocess reports it, or None after killing it at ``timeout``.
+
+    Where the system gives a descriptor for a process (Linux 5.3 on), the server sleeps on it
+    until the child ends or the timeout comes, and answers at once; elsewhere it looks every
+    few milliseconds (a command line then takes up to 20 ms longer than its own run)."""
+    import select
     import time
 
     deadline = time.monotonic() + timeout
+    try:
+        child = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # not Linux, or an older kernel
+        child = None
     delay = 0.0005
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        if time.monotonic() > deadline:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-            return None
-        time.sleep(delay)
-        delay = min(delay * 2, 0.02)
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status)
+            left = deadline - time.monotonic()
+            if left < 0:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                return None
+            if child is not None:
+                select.select([child], [], [], left)  # readable once the child has ended
+            else:
+                time.sleep(min(delay, left))
+                delay = min(delay * 2, 0.02)
+    finally:
+        if child is not None:
+            os.close(child)
 
 
 def _serve():

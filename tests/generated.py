@@ -7,6 +7,8 @@ test_speed_generation the figure templates for 0 to 11, test_model_drill the mod
 0 to 4. Making a problem is deterministic (test_problems checks that the same seed gives the
 same problem), so a second ``generate`` of the same template and seed would only repeat the
 first. Callers must not change a problem they get here (copy it first, as the export tests do).
+Under pytest-xdist the files that import this module run in one worker (tests/conftest.py), so
+each problem is made once per run, not once per worker.
 """
 
 import functools

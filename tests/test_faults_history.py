@@ -20,6 +20,9 @@ from rnnquiz.drill.problems import generate
 from rnnquiz.drill.templates import shipped_templates
 
 TEMPLATES = {t.id: t for t in shipped_templates()}
+# The busy timeout every scenario injects: the lock in each is held all along, so waiting longer
+# would only take longer.
+WAIT = 0.05
 LOOSE = ("CREATE TABLE attempts (id INTEGER PRIMARY KEY, time, variant_id, skill, answer, "
          "correct, misconception)")
 
@@ -53,7 +56,7 @@ def aside_files(folder):
 def test_a_history_locked_beyond_the_timeout_is_left_alone(tmp_path):
     before = healthy(tmp_path)
     other = locker(tmp_path)
-    history = History(tmp_path, timeout=0.2)
+    history = History(tmp_path, timeout=WAIT)
     assert "is locked by another program" in history.warnings[0]
     with pytest.raises(HistoryBusyError, match="locked by another program"):
         history.attempts()
@@ -66,14 +69,14 @@ def test_a_history_locked_beyond_the_timeout_is_left_alone(tmp_path):
 
 
 def test_stats_on_a_locked_history_says_so_and_moves_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr("rnnquiz.drill.history.BUSY_TIMEOUT", 0.2)
+    monkeypatch.setattr("rnnquiz.drill.history.BUSY_TIMEOUT", WAIT)
     healthy(tmp_path)
     other = locker(tmp_path)
     result = CliRunner().invoke(cli, ["stats", "--data-dir", str(tmp_path)])
     other.rollback()
     other.close()
     assert result.exit_code == 1
-    assert "is locked by another program (waited 0.2 s); try again once it is closed" \
+    assert f"is locked by another program (waited {WAIT:g} s); try again once it is closed" \
         in result.stderr
     assert "No attempts yet" not in result.output
     assert not aside_files(tmp_path)
@@ -97,7 +100,7 @@ def test_a_lock_held_by_another_process_is_contention(tmp_path):
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        history = History(tmp_path, timeout=0.2)
+        history = History(tmp_path, timeout=WAIT)
         history.record("shape-wxh@9", "shapes", "(3, 2)", True)
         assert len(history.pending) == 1
         history.close()
@@ -111,7 +114,7 @@ def test_a_lock_held_by_another_process_is_contention(tmp_path):
 def test_a_lock_during_practice_warns_at_once_and_saves_when_it_frees(tmp_path):
     healthy(tmp_path, rows=0)
     shown = []
-    history = History(tmp_path, timeout=0.2, warn=shown.append)
+    history = History(tmp_path, timeout=WAIT, warn=shown.append)
     assert shown == []
     other = locker(tmp_path)
     history.record("a@1", "counts", "5", True)
@@ -130,7 +133,7 @@ def test_a_lock_during_practice_warns_at_once_and_saves_when_it_frees(tmp_path):
 def test_attempts_still_locked_at_the_end_go_to_a_file_the_user_is_told_about(tmp_path):
     healthy(tmp_path, rows=1)
     shown = []
-    history = History(tmp_path, timeout=0.2, warn=shown.append)
+    history = History(tmp_path, timeout=WAIT, warn=shown.append)
     other = locker(tmp_path)
     problems = [generate(TEMPLATES["total-with-bias"], k) for k in range(3)]
     answers = iter(["1", "2", "skip"])
@@ -153,7 +156,7 @@ def test_attempts_still_locked_at_the_end_go_to_a_file_the_user_is_told_about(tm
 
 
 def test_practice_through_the_cli_with_the_history_locked(tmp_path, monkeypatch):
-    monkeypatch.setattr("rnnquiz.drill.history.BUSY_TIMEOUT", 0.2)
+    monkeypatch.setattr("rnnquiz.drill.history.BUSY_TIMEOUT", WAIT)
     healthy(tmp_path, rows=2)
     other = locker(tmp_path)
     result = CliRunner().invoke(
@@ -177,7 +180,7 @@ def test_a_file_failing_its_integrity_check_is_moved_aside(tmp_path):
     page = 4096
     data[2 * page:3 * page] = b"\xff" * page  # wreck a b-tree page, keep the header
     (tmp_path / DB_NAME).write_bytes(bytes(data))
-    history = History(tmp_path, timeout=0.2)
+    history = History(tmp_path, timeout=WAIT)
     assert "(integrity check failed: " in history.warnings[0]
     assert "kept it as history.sqlite3.corrupt-" in history.warnings[0]
     (aside,) = aside_files(tmp_path)
@@ -314,7 +317,7 @@ def full_after(monkeypatch, pages):
 def test_a_full_disk_on_a_new_history_leaves_no_empty_aside_files(tmp_path, monkeypatch):
     full_after(monkeypatch, 1)
     shown = []
-    history = History(tmp_path, timeout=0.2, warn=shown.append)
+    history = History(tmp_path, timeout=WAIT, warn=shown.append)
     assert len(shown) == 1 and "is full" in shown[0]  # at once, before any answer
     history.record("x@1", "counts", "5", True)
     assert len(history.attempts()) == 1
@@ -329,7 +332,7 @@ def test_a_disk_filling_up_mid_session_warns_at_once(tmp_path, monkeypatch):
     pages = sqlite3.connect(tmp_path / DB_NAME).execute("PRAGMA page_count").fetchone()[0]
     full_after(monkeypatch, pages)
     shown = []
-    history = History(tmp_path, timeout=0.2, warn=shown.append)
+    history = History(tmp_path, timeout=WAIT, warn=shown.append)
     for k in range(200):
         history.record(f"x@{k}", "counts", "a long answer " * 20, True)
         if shown:
@@ -340,7 +343,7 @@ def test_a_disk_filling_up_mid_session_warns_at_once(tmp_path, monkeypatch):
 
 def test_no_room_even_for_the_side_file(tmp_path, monkeypatch):
     full_after(monkeypatch, 1)
-    history = History(tmp_path, timeout=0.2)
+    history = History(tmp_path, timeout=WAIT)
     history.record("x@1", "counts", "5", True)
     real_open = os.open
 
@@ -395,7 +398,7 @@ def test_a_session_stuck_holding_the_folder_never_hangs_another(tmp_path):
     assert stuck.acquire(1)
     try:
         assert not safekeeping.FolderLock(tmp_path).acquire(0.1)
-        history = History(tmp_path, timeout=0.2)  # gives up on the lock after 1.2 s
+        history = History(tmp_path, timeout=WAIT)  # gives up on the lock after WAIT + 1 s
     finally:
         stuck.release()
     assert "stays where it is for now" in history.warnings[0]
@@ -406,7 +409,7 @@ def test_a_session_stuck_holding_the_folder_never_hangs_another(tmp_path):
 
 def test_a_history_moved_away_mid_session_is_not_written_to(tmp_path):
     healthy(tmp_path, rows=1)
-    history = History(tmp_path, timeout=0.2)
+    history = History(tmp_path, timeout=WAIT)
     history.record("a@1", "counts", "5", True)
     path = tmp_path / DB_NAME
     moved = safekeeping.move_aside(path, safekeeping.identity(path))  # as another session would

@@ -28,7 +28,7 @@ def test_a_command_still_running_at_the_timeout_is_killed(tmp_path):
     fifo = tmp_path / "answers"
     os.mkfifo(fifo)  # nobody writes: the child waits in open()
     with pytest.raises(subprocess.TimeoutExpired):
-        forked_cli.run(["practice", "--count", "1"], env=ENV, timeout=0.5, stdin=fifo)
+        forked_cli.run(["practice", "--count", "1"], env=ENV, timeout=0.2, stdin=fifo)
     assert forked_cli.run(["count", "--m", "1", "--n", "1"], env=ENV).returncode == 0
 
 

@@ -195,6 +195,19 @@ KEY = st.sampled_from(["units", "activation", "return_sequences", "x", "lambda",
                        "activation", "layer", "input_size"])
 
 
+# Every strategy a composite draws from is made once, here (or once per depth): hypothesis checks
+# each new strategy object before its first draw, which costs more than the drawing itself, and
+# a list argument keeps it from reusing one made with the same arguments.
+SIGN = st.sampled_from(["-", "+", "- ", "-", "--", "-+"])
+BRACKETS = st.sampled_from([("(", ")"), ("[", "]")])
+TRAILING_COMMA = st.sampled_from(["", ",", " ,", ", "])
+ITEM_SEP = st.sampled_from([", ", ",", " , "])
+ASSIGN = st.sampled_from(["=", "=", "=", "==", ":="])
+ARG_SEP = st.sampled_from([", ", ",", " , ", ",  "])
+ARG_TRAILING = st.sampled_from(["", "", "", ",", ", ", ",,"])
+ARROW = st.sampled_from([">"] * 6 + [">>", ">=", "<", "> >", "|", ""])
+
+
 @st.composite
 def values(draw, depth=0):
     kind = draw(st.integers(0, 5 if depth < 2 else 3))
@@ -203,12 +216,12 @@ def values(draw, depth=0):
     if kind == 1:
         return draw(WORD)
     if kind == 2:
-        return draw(st.sampled_from(["-", "+", "- ", "-", "--", "-+"])) + draw(NUMBER)
+        return draw(SIGN) + draw(NUMBER)
     if kind == 3:
-        items = draw(st.lists(values_at(depth + 1), max_size=3))
-        opener, closer = draw(st.sampled_from([("(", ")"), ("[", "]")]))
-        comma = draw(st.sampled_from(["", ",", " ,", ", "]))
-        sep = draw(st.sampled_from([", ", ",", " , "]))
+        items = draw(items_at(depth + 1))
+        opener, closer = draw(BRACKETS)
+        comma = draw(TRAILING_COMMA)
+        sep = draw(ITEM_SEP)
         return opener + sep.join(items) + comma + closer
     return draw(calls_at(depth + 1))
 
@@ -219,28 +232,27 @@ def calls(draw, depth=0):
     for _ in range(draw(st.integers(0, 3))):
         value = draw(values_at(depth))
         if draw(st.booleans()):
-            value = draw(KEY) + draw(SPACE) + draw(st.sampled_from(["=", "=", "=", "==", ":="])) \
-                + draw(SPACE) + value
+            value = draw(KEY) + draw(SPACE) + draw(ASSIGN) + draw(SPACE) + value
         parts.append(value)
-    sep = draw(st.sampled_from([", ", ",", " , ", ",  "]))
-    trailing = draw(st.sampled_from(["", "", "", ",", ", ", ",,"]))
+    sep = draw(ARG_SEP)
+    trailing = draw(ARG_TRAILING)
     return (draw(NAME) + draw(SPACE) + "(" + draw(SPACE) + sep.join(parts)
             + (trailing if parts else "") + draw(SPACE) + ")")
 
 
-# One strategy object per depth, drawn from again and again: hypothesis checks each new strategy
-# object before its first draw, which cost more than the drawing itself.
+# One strategy object per depth, drawn from again and again.
 values_at = functools.cache(values)
 calls_at = functools.cache(calls)
+items_at = functools.cache(lambda depth: st.lists(values_at(depth), max_size=3))
+CALL_LISTS = st.lists(calls_at(0), min_size=1, max_size=4)
 
 
 @st.composite
 def lines(draw):
-    items = draw(st.lists(calls_at(0), min_size=1, max_size=4))
+    items = draw(CALL_LISTS)
     out = items[0]
     for item in items[1:]:
-        out += draw(SPACE) + draw(st.sampled_from([">"] * 6 + [">>", ">=", "<", "> >", "|",
-                                                              ""])) + draw(SPACE) + item
+        out += draw(SPACE) + draw(ARROW) + draw(SPACE) + item
     return out.strip()
 
 
