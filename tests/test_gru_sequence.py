@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_lstm_sequence import whole_model_paths_agree, whole_sequence_path_agrees
 
 from rnnquiz.description.network import Network
 from rnnquiz.witness import build_model, gru_sequence
@@ -39,17 +40,7 @@ def _per_step(params, xs, h0, reset_after, activation=np.tanh, recurrent_activat
 def test_network_forward_equals_the_per_step_cells(net):
     """Model.forward and Model.hidden (with initial states) give the per-step outputs and
     count the same multiply-adds, in every convention, layout and reset form."""
-    rng = np.random.default_rng(7)
-    xs = rng.standard_normal((6, 3, net.m))
-    h0 = 0.5 * rng.standard_normal((net.layers * net.directions, 3, net.n))
-    outs = {}
-    for fast in (True, False):
-        model = build_model(net, rng=np.random.default_rng(1))
-        model.fast_gru = fast
-        outs[fast] = (model.forward(xs), model.hidden(xs, h0=h0), model.macs())
-    assert np.allclose(outs[True][0], outs[False][0], rtol=1e-12, atol=1e-14)
-    assert np.allclose(outs[True][1], outs[False][1], rtol=1e-12, atol=1e-14)
-    assert outs[True][2] == outs[False][2] > 0
+    whole_sequence_path_agrees(net, "fast_gru")
 
 
 def test_network_forward_takes_the_whole_sequence_path_and_bptt_the_cells(monkeypatch):
@@ -149,17 +140,7 @@ WHOLE_MODELS = [
 @pytest.mark.parametrize("line", WHOLE_MODELS)
 def test_whole_model_gru_layers_run_as_the_per_step_cells(line, monkeypatch):
     """Every layer's outputs (sequences, final states) are those of the per-step path."""
-    from rnnquiz.witness.layers import recurrent
-    from rnnquiz.witness.models import build_model as build_whole
-
-    fast = build_whole(line, T=6, batch=3, rng=np.random.default_rng(2))
-    monkeypatch.setattr(recurrent, "FAST_GRU", False)
-    slow = build_whole(line, T=6, batch=3, rng=np.random.default_rng(2))
-    for a, b in zip(fast.layers, slow.layers, strict=True):
-        assert len(a.outputs) == len(b.outputs)
-        for x, y in zip(a.outputs, b.outputs, strict=True):
-            assert x.shape == y.shape
-            assert np.allclose(x, y, rtol=1e-12, atol=1e-13), a.name
+    whole_model_paths_agree(line, monkeypatch, "FAST_GRU")
 
 
 @pytest.mark.parametrize("line, expected", [

@@ -195,12 +195,18 @@ def test_whole_model_recurrent_layers_run_as_the_per_step_cells_do(line, monkeyp
     """A whole model's LSTM or vanilla RNN layer (Keras or PyTorch) runs each direction through
     a whole-sequence path when nothing calls for the per-step cells (a mask, a projection, an
     LSTM's other activations): every layer's outputs are those of the per-step path."""
+    whole_model_paths_agree(line, monkeypatch, "FAST_LSTM", "FAST_RNN")
+
+
+def whole_model_paths_agree(line, monkeypatch, *flags):
+    """The whole model ``line`` built as it is and with ``flags`` of
+    rnnquiz.witness.layers.recurrent off (the per-step cells): every layer's outputs agree."""
     from rnnquiz.witness.layers import recurrent
     from rnnquiz.witness.models import build_model as build_whole
 
     fast = build_whole(line, T=6, batch=3, rng=np.random.default_rng(2))
-    monkeypatch.setattr(recurrent, "FAST_LSTM", False)
-    monkeypatch.setattr(recurrent, "FAST_RNN", False)
+    for flag in flags:
+        monkeypatch.setattr(recurrent, flag, False)
     slow = build_whole(line, T=6, batch=3, rng=np.random.default_rng(2))
     for a, b in zip(fast.layers, slow.layers, strict=True):
         assert len(a.outputs) == len(b.outputs)
@@ -244,13 +250,20 @@ RNNS = [
 def test_vanilla_rnn_forward_over_whole_arrays_equals_the_per_step_cells(net, activation):
     """A vanilla RNN run forward only (the drill's time checks, --verify) takes whole-sequence
     arrays: the outputs and the multiply-adds counted are those of cells.rnn_step."""
+    whole_sequence_path_agrees(net, "fast_rnn", activation=activation)
+
+
+def whole_sequence_path_agrees(net, flag, **build):
+    """Model.forward and Model.hidden (with initial states) with the whole-sequence path
+    (``flag`` on: fast_rnn, fast_gru...) and with the per-step cells give the same outputs and
+    count the same multiply-adds."""
     rng = np.random.default_rng(7)
     xs = rng.standard_normal((6, 3, net.m))
     h0 = 0.5 * rng.standard_normal((net.layers * net.directions, 3, net.n))
     outs = {}
     for fast in (True, False):
-        model = build_model(net, rng=np.random.default_rng(1), activation=activation)
-        model.fast_rnn = fast
+        model = build_model(net, rng=np.random.default_rng(1), **build)
+        setattr(model, flag, fast)
         outs[fast] = (model.forward(xs), model.hidden(xs, h0=h0), model.macs())
     assert np.allclose(outs[True][0], outs[False][0], rtol=1e-12, atol=1e-14)
     assert np.allclose(outs[True][1], outs[False][1], rtol=1e-12, atol=1e-14)
