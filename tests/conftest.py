@@ -166,6 +166,15 @@ def pytest_xdist_make_scheduler(config, log):
             return path
         return "tests/generated.py" if _READS_GENERATED.search(text) else path
 
+    @functools.cache
+    def imports_a_framework(scope):
+        path = scope.split("::", 1)[0]
+        try:
+            text = (root / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False
+        return bool(_IMPORTS_A_FRAMEWORK.search(text))
+
     class FileScheduling(LoadFileScheduling):
         by_test = False
 
@@ -181,10 +190,20 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid):
             return nodeid if self.by_test else unit(nodeid.split("::", 1)[0])
 
+        def _assign_work_unit(self, node):
+            # Keras with JAX starts threads in the worker that imports it, and a fork there
+            # afterwards (the export's worker processes in test_bulk and test_speed) risks a
+            # lock held by one of them: JAX warns of a deadlock. The files that import a
+            # framework go out last, when no other file is left for their worker to run.
+            for scope in [s for s in self.workqueue if imports_a_framework(s)]:
+                self.workqueue.move_to_end(scope)
+            super()._assign_work_unit(node)
+
     return FileScheduling(config, log)
 
 
 _READS_GENERATED = re.compile(r"^(?:import generated|from generated import)\b", re.M)
+_IMPORTS_A_FRAMEWORK = re.compile(r"""importorskip\(["'](?:keras|jax|torch)""")
 
 
 _CONVENTIONS = st.sampled_from(["textbook", "pytorch", "keras"])
