@@ -366,3 +366,44 @@ def test_figures_and_exports_start_without_urllib():
         ["export", "--format", "moodle", "--count", "3", "--seed", "1", "--skill", "figures"],
         ("urllib.request", "http.client", "xml.sax.saxutils", "yaml"))
     assert loaded == [] and "<quiz>" in out
+
+
+def _textwrap_solution(solution, width):
+    """wrap_solution as it was written first: textwrap for every line longer than the width."""
+    import textwrap
+
+    lines = []
+    for line in solution.splitlines():
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        lines += textwrap.TextWrapper(width=width, subsequent_indent=indent + "    ",
+                                      break_long_words=False,
+                                      break_on_hyphens=False).wrap(line)
+    return lines
+
+
+_WORDS = st.sampled_from(["a", "bb", "W_hh", "(4, 512)", "=", "2,048", "x" * 30, "é", "\u00a0",
+                          "a\u00a0b", "\t", "\u2003", "\u200b", "\n", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_WORDS, st.sampled_from(["", " ", " ", "  ", "   "])), max_size=30),
+       st.sampled_from(["", "", "  ", "         "]), st.integers(1, 90))
+def test_worked_solutions_wrap_as_textwrap_wraps_them(words, lead, width):
+    """The plain-space fast path gives textwrap's lines for any line, any width (lines with
+    tabs, breaks or other Unicode spaces go to textwrap itself)."""
+    from rnnquiz.export.text import wrap_solution
+
+    text = lead + "".join(w + s for w, s in words)
+    assert wrap_solution(text, width) == _textwrap_solution(text, width)
+
+
+def test_the_shipped_solutions_wrap_as_textwrap_wraps_them():
+    from rnnquiz.export.text import wrap_solution
+
+    for template_id in sorted(generated.templates()):
+        solution = generated.problem(template_id, 0).solution
+        for width in (30, 60, 72):
+            assert wrap_solution(solution, width) == _textwrap_solution(solution, width)
