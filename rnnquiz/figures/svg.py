@@ -46,8 +46,9 @@ def _rect_style(rx, fill, stroke, width, dash, cls) -> str:
 
 @functools.lru_cache(maxsize=1024, typed=True)
 def _line_style(cls, colour, width, dash, marker) -> str:
-    return _attrs({"class": cls, "stroke": colour, "stroke-width": num(width),
-                   "stroke-dasharray": dash or None, "marker-end": marker})
+    """A line's attributes after its coordinates: class, the Style's, the marker."""
+    return _attrs({"class": cls, **Style(None, colour, width, dash).attrs(),
+                   "marker-end": marker})
 
 
 @functools.lru_cache(maxsize=1024, typed=True)
