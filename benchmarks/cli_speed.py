@@ -22,12 +22,13 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from installed import describe, rnnquiz_command
 
 MODEL = "Embedding(5000, 32, input_length=100) > LSTM(100) > Dense(1, activation='sigmoid')"
 DEFAULT = [
@@ -44,8 +45,7 @@ PROMPT = b"answer ("
 
 
 def rnnquiz():
-    script = shutil.which("rnnquiz")
-    return [script] if script else [sys.executable, "-m", "rnnquiz"]
+    return rnnquiz_command()
 
 
 def wall(cmd, env=None) -> float:
@@ -109,6 +109,7 @@ def main():
         other_tool = [os.path.join(args.compare_with, "bin", "rnnquiz")]
         if not os.access(other_tool[0], os.X_OK):
             parser.error(f"--compare-with: no rnnquiz in {args.compare_with}/bin")
+    print(describe(tool))
     print(f"{args.runs} alternated pairs each, against `python -c pass`; load: "
           f"{os.getloadavg()[0]:.1f} (1-minute average, {os.cpu_count()} cores)")
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):

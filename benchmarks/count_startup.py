@@ -12,13 +12,14 @@ checks that no path imported numpy, yaml, click, json or Python's parser (_ast).
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from installed import describe, rnnquiz_command
 
 
 def wall(cmd) -> float:
@@ -43,8 +44,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40)
     runs = parser.parse_args().runs
-    script = shutil.which("rnnquiz")
-    base_cmd = [script] if script else [sys.executable, "-m", "rnnquiz"]
+    base_cmd = rnnquiz_command()
+    print(describe(base_cmd))
     folder = tempfile.TemporaryDirectory()
     model_file = Path(folder.name) / "model.yaml"
     model_file.write_text("".join(f"- {layer.strip()}\n" for layer in MODEL.split(">")))
@@ -74,8 +75,8 @@ def main():
     if sys.flags.dont_write_bytecode:
         print("note: PYTHONDONTWRITEBYTECODE is set, so each run compiles rnnquiz from source "
               "unless 'python -m compileall rnnquiz' wrote the .pyc files first (pip does)")
-    if script:
-        with open(script, encoding="utf-8", errors="replace") as f:
+    if len(base_cmd) == 1:
+        with open(base_cmd[0], encoding="utf-8", errors="replace") as f:
             if "import re" in f.read():
                 print("note: this rnnquiz launcher was written by an old pip and imports re "
                       "(about 5 ms) before rnnquiz runs; pip install -U pip, then reinstall")

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
+
+from installed import describe, rnnquiz_command
 
 FORMATS = ("json", "markdown", "gift", "moodle", "anki")
 BLAS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -53,8 +53,8 @@ def main():
     parser.add_argument("--compare-with", metavar="VENV",
                         help="baseline: the rnnquiz installed in this virtual environment")
     args = parser.parse_args()
-    script = shutil.which("rnnquiz")
-    tool = [script] if script else [sys.executable, "-m", "rnnquiz"]
+    tool = rnnquiz_command()
+    print(describe(tool))
     ours_env = {k: v for k, v in os.environ.items() if k not in BLAS}
     cores = str(os.cpu_count() or 1)
     if args.compare_with:

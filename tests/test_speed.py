@@ -264,3 +264,26 @@ def test_worker_processes_end_without_a_traceback_under_the_cli_signal_handlers(
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["36"] * 10
     assert run.stderr == ""
+
+
+def test_the_benchmarks_time_the_rnnquiz_beside_their_python_not_the_first_on_path(tmp_path):
+    """A venv's python run without activating the venv: PATH's first rnnquiz is another install
+    (or a version manager's shim), which the benchmarks timed before."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    benchmarks = Path(__file__).resolve().parent.parent / "benchmarks"
+    ours, decoy = tmp_path / "venv" / "bin", tmp_path / "elsewhere"
+    for folder in (ours, decoy):
+        folder.mkdir(parents=True)
+        (folder / "rnnquiz").write_text("#!/bin/sh\n")
+        (folder / "rnnquiz").chmod(0o755)
+    (ours / "python").symlink_to(sys.executable)
+    probe = f"import sys; sys.path.insert(0, {str(benchmarks)!r}); " \
+            "from installed import rnnquiz_command; print(rnnquiz_command())"
+    out = subprocess.run([str(ours / "python"), "-c", probe], capture_output=True, text=True,
+                         env=dict(os.environ, PATH=f"{decoy}{os.pathsep}{os.environ['PATH']}"),
+                         check=True).stdout
+    assert out.strip() == repr([str(ours / "rnnquiz")])
