@@ -111,6 +111,59 @@ def test_moodle_written_a_question_at_a_time_is_the_whole_file(tmp_path):
     assert out.read_text(encoding="utf-8") == to_moodle_xml(problems, meta)
 
 
+def _worksheet_as_lists(problems, meta, part):
+    """The worksheet as one list of lines, from the public question and key blocks: what
+    to_markdown wrote before it was streamed (the reference for the streamed text)."""
+    from rnnquiz.export import markdown
+
+    about = f"{len(problems)} problems · seed {meta['seed']} · {meta['generator']}."
+    lines = []
+    if part in ("all", "questions"):
+        lines += ["# rnnquiz worksheet", "", "Name: " + "_" * 30 + " Date: " + "_" * 14, "",
+                  about + " Write each answer on its line"
+                  + ("; the answer key starts on a new page." if part == "all" else "."), "",
+                  "## Questions", "", *markdown.questions(problems)]
+    if part == "all":
+        lines += markdown.PAGE_BREAK
+    if part == "key":
+        lines += ["# rnnquiz worksheet: answer key", "", about, ""]
+    if part in ("all", "key"):
+        lines += ["## Answer key", "", f"Seed {meta['seed']}: `rnnquiz practice --seed "
+                  f"{meta['seed']}` asks the same problems in the same order.", "",
+                  *markdown.key(problems)]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("part", ["all", "questions", "key"])
+def test_a_streamed_worksheet_is_the_whole_worksheet_a_question_at_a_time(part):
+    from rnnquiz.export import markdown
+
+    meta = {"seed": 5, "generator": "rnnquiz test"}
+    templates = shipped_templates()
+    picks = [(t, 3) for t in templates[::4]] + [(t, 1) for t in templates if t.figure][:2]
+    problems = [generate(t, s) for t, s in picks]
+    pieces = [markdown.piece(p, images=True) for p in problems]
+    whole = _worksheet_as_lists(problems, meta, part)
+    assert markdown.from_pieces(pieces, meta, part) == whole
+    assert markdown.to_markdown(problems, meta, part, images=True) == whole
+    taken = []
+
+    def arriving():
+        for one in pieces:
+            taken.append(one)
+            yield one
+    parts = markdown.iter_from_pieces(arriving(), meta, part, count=len(pieces))
+    text = next(parts)
+    if part != "key":  # the header, then each question before the next piece is taken
+        text += next(parts)
+        assert len(taken) == 1 and "### Question 1" in text
+    assert text + "".join(parts) == whole
+    assert markdown.from_pieces([], meta, part) == _worksheet_as_lists([], meta, part)
+    for wrong in (pieces[:-1], pieces + [(None, None, None, "x@1")]):
+        with pytest.raises(ValueError):
+            "".join(markdown.iter_from_pieces(iter(wrong), meta, part, count=len(pieces)))
+
+
 def test_figure_texts_found_by_pattern_are_what_an_xml_parser_reads():
     """The leak check and the alt text read a figure's texts with a pattern fitted to the SVG
     writer: on every shipped figure template it finds exactly what ElementTree finds, and

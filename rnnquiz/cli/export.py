@@ -162,21 +162,21 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
 
         from rnnquiz.export import markdown
 
-        written = []
+        # Streamed: with images no problem is left out, so the header's count is the plan's;
+        # each question is written as it comes, and only the answer key's blocks are kept.
+        picks = plan(templates, count_, seed)
 
         def write_markdown(f, stage):
-            pieces = []
-            for one in generate_many(plan(templates, count_, seed),
-                                     then=functools.partial(markdown.piece, images=True)):
-                pieces.append(one)
-                if one[2] is not None and part != "key":  # the key shows no figure
-                    stage(*one[2])
-            _note_left_out([vid for block, _, _, vid in pieces if block is None])
-            written.append(sum(block is not None for block, *_ in pieces))
-            f.write(markdown.from_pieces(pieces, meta, part))
+            def pieces():
+                for one in generate_many(picks, then=functools.partial(markdown.piece,
+                                                                       images=True)):
+                    if one[2] is not None and part != "key":  # the key shows no figure
+                        stage(*one[2])
+                    yield one
+            f.writelines(markdown.iter_from_pieces(pieces(), meta, part, count=len(picks)))
 
         _say_beside(output, _write_with_figures(output, write_markdown))
-        click.echo(f"wrote {written[0]} problems to {output} ({fmt})", err=True)
+        click.echo(f"wrote {len(picks)} problems to {output} ({fmt})", err=True)
         return
     picks = plan(templates, count_, seed)
 

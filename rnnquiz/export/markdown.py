@@ -61,18 +61,20 @@ def _key_lines(p) -> list:
             "```text", *wrap_solution(p.solution, SOLUTION_WIDTH), "```", ""]
 
 
+def _numbered_question(k: int, block) -> list:
+    return [KEEP_TOGETHER, "", f"### Question {k}", "", *block]
+
+
+def _numbered_answer(k: int, block) -> list:
+    return [f"### {k}. {block[0]}", *block[1:]]
+
+
 def _numbered_questions(blocks) -> list:
-    lines = []
-    for k, block in enumerate(blocks, 1):
-        lines += [KEEP_TOGETHER, "", f"### Question {k}", "", *block]
-    return lines
+    return [line for k, block in enumerate(blocks, 1) for line in _numbered_question(k, block)]
 
 
 def _numbered_key(blocks) -> list:
-    lines = []
-    for k, block in enumerate(blocks, 1):
-        lines += [f"### {k}. {block[0]}", *block[1:]]
-    return lines
+    return [line for k, block in enumerate(blocks, 1) for line in _numbered_answer(k, block)]
 
 
 def questions(problems) -> list:
@@ -109,27 +111,59 @@ def piece(p, images: bool = False) -> tuple:
 
 def from_pieces(pieces, meta, part: str = "all") -> str:
     """The worksheet (see ``to_markdown``) of the problems whose ``piece`` is given."""
+    return "".join(iter_from_pieces(pieces, meta, part))
+
+
+def iter_from_pieces(pieces, meta, part: str = "all", count: int | None = None):
+    """``from_pieces``'s text in parts, for writing as the pieces come: each question as soon
+    as its piece is there, the answer key's blocks (one string each) kept until the questions
+    are done; so memory holds the key, never the whole worksheet.
+
+    ``count``: how many pieces will come, for ``pieces`` an iterator (the header states it
+    before the first question); every one must then be kept (not left out, as a figure
+    problem without images may be: with ``images``, none is). Without it ``pieces`` is read
+    whole first."""
     if part not in PARTS:
         raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
-    kept = [(q, k) for q, k, _, _ in pieces if q is not None]
-    about = f"{len(kept)} problems · seed {meta['seed']} · {meta['generator']}."
-    lines = []
-    if part in ("all", "questions"):
-        lines += ["# rnnquiz worksheet", "",
-                  "Name: " + "_" * 30 + " Date: " + "_" * 14, "",
-                  about + " Write each answer on its line"
-                  + ("; the answer key starts on a new page." if part == "all" else "."), "",
-                  "## Questions", ""]
-        lines += _numbered_questions(q for q, _ in kept)
+    if count is None:
+        pieces = [one for one in pieces if one[0] is not None]
+        count = len(pieces)
+    sep = ""  # the text is the lines joined by line breaks: each part is whole lines
+    for lines in _parts(pieces, meta, part, count):
+        yield sep + "\n".join(lines)
+        sep = "\n"
+
+
+def _parts(pieces, meta, part, count):
+    """The worksheet's lines in lists, none empty (see ``iter_from_pieces``)."""
+    about = f"{count} problems · seed {meta['seed']} · {meta['generator']}."
+    asks = part in ("all", "questions")
+    if asks:
+        yield ["# rnnquiz worksheet", "",
+               "Name: " + "_" * 30 + " Date: " + "_" * 14, "",
+               about + " Write each answer on its line"
+               + ("; the answer key starts on a new page." if part == "all" else "."), "",
+               "## Questions", ""]
+    keys, k = [], 0
+    for question_block, key_block, *_ in pieces:
+        if question_block is None:
+            raise ValueError("a problem left out of a worksheet whose count was given")
+        k += 1
+        if asks:
+            yield _numbered_question(k, question_block)
+        if part != "questions":
+            keys.append("\n".join(_numbered_answer(k, key_block)))
+    if k != count:
+        raise ValueError(f"{k} problems for a worksheet of {count}")
     if part == "all":
-        lines += PAGE_BREAK
+        yield PAGE_BREAK
     if part == "key":
-        lines += ["# rnnquiz worksheet: answer key", "", about, ""]
-    if part in ("all", "key"):
-        lines += ["## Answer key", "", f"Seed {meta['seed']}: `rnnquiz practice --seed "
-                  f"{meta['seed']}` asks the same problems in the same order.", ""]
-        lines += _numbered_key(k for _, k in kept)
-    return "\n".join(lines)
+        yield ["# rnnquiz worksheet: answer key", "", about, ""]
+    if part != "questions":
+        yield ["## Answer key", "", f"Seed {meta['seed']}: `rnnquiz practice --seed "
+               f"{meta['seed']}` asks the same problems in the same order.", ""]
+        for block in keys:
+            yield [block]
 
 
 def to_markdown(problems, meta, part: str = "all", images: bool = False) -> str:
