@@ -111,6 +111,23 @@ def test_moodle_written_a_question_at_a_time_is_the_whole_file(tmp_path):
     assert out.read_text(encoding="utf-8") == to_moodle_xml(problems, meta)
 
 
+def test_gift_written_a_block_at_a_time_is_the_whole_file(tmp_path):
+    from click.testing import CliRunner
+
+    from rnnquiz import __version__
+    from rnnquiz.cli import cli
+    from rnnquiz.drill.practice import plan
+    from rnnquiz.export.gift import to_gift
+
+    out = tmp_path / "quiz.gift"
+    result = CliRunner().invoke(cli, ["export", "--format", "gift", "--count", "40",
+                                       "--seed", "4", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    problems = [generate(t, s) for t, s in plan(shipped_templates(), 40, 4)]
+    meta = {"seed": 4, "generator": f"rnnquiz {__version__}"}
+    assert out.read_text(encoding="utf-8") == to_gift(problems, meta)
+
+
 def _worksheet_as_lists(problems, meta, part):
     """The worksheet as one list of lines, from the public question and key blocks: what
     to_markdown wrote before it was streamed (the reference for the streamed text)."""

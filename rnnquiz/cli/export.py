@@ -196,7 +196,9 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
 
         pieces = made(gift.piece)
         _note_left_out([vid for _, block, vid in pieces if block is None])
-        text, written = gift.from_pieces(pieces, meta), sum(b is not None for _, b, _ in pieces)
+        written = sum(b is not None for _, b, _ in pieces)
+        # a file is written a block at a time, never joined whole
+        text = gift.iter_from_pieces(pieces, meta) if output else gift.from_pieces(pieces, meta)
     elif fmt == "markdown":  # no file to write figures beside: their text wording
         from rnnquiz.export import markdown
 

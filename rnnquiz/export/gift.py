@@ -73,16 +73,21 @@ def piece(p) -> tuple:
 
 def from_pieces(pieces, meta) -> str:
     """The GIFT file of the problems whose ``piece`` is given, in order."""
+    return "".join(iter_from_pieces(pieces, meta))
+
+
+def iter_from_pieces(pieces, meta):
+    """``from_pieces``'s text in parts (a block at a time), for writing without first
+    joining the whole file in memory."""
     kept = [(skill, block) for skill, block, _ in pieces if block is not None]
-    head = f"// rnnquiz: {len(kept)} problems, seed {meta['seed']} ({meta['generator']})"
-    blocks = [head]
+    yield f"// rnnquiz: {len(kept)} problems, seed {meta['seed']} ({meta['generator']})"
     category = None
     for skill, block in kept:
         if skill != category:  # order kept: a category line whenever the skill changes
             category = skill
-            blocks.append(f"$CATEGORY: $course$/rnnquiz/{category}")
-        blocks.append(block)
-    return "\n\n".join(blocks) + "\n"
+            yield f"\n\n$CATEGORY: $course$/rnnquiz/{category}"
+        yield "\n\n" + block
+    yield "\n"
 
 
 def to_gift(problems, meta) -> str:
