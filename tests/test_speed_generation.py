@@ -128,6 +128,36 @@ def test_gift_written_a_block_at_a_time_is_the_whole_file(tmp_path):
     assert out.read_text(encoding="utf-8") == to_gift(problems, meta)
 
 
+def test_anki_notes_are_made_as_their_problems_come(tmp_path, monkeypatch):
+    """An export's .apkg notes and media files are made while the workers make the rest, so
+    only genanki's own writing waits for the last problem."""
+    import zipfile
+
+    genanki = pytest.importorskip("genanki")
+    from rnnquiz.export import anki
+
+    problems = [generate(t, 2) for t in shipped_templates()[::9]]
+    problems += [generate(t, 4) for t in shipped_templates() if t.figure][:2]
+    pieces = [anki.note_piece(p) for p in problems]
+    taken, made = [], []
+    real_note = genanki.Note
+
+    def note(*args, **kwargs):
+        made.append(len(taken))
+        return real_note(*args, **kwargs)
+    monkeypatch.setattr(genanki, "Note", note)
+
+    def arriving():
+        for one in pieces:
+            taken.append(one)
+            yield one
+    assert anki.write_apkg_pieces(arriving(), tmp_path / "a.apkg") == len(pieces)
+    assert made == list(range(1, len(pieces) + 1))  # each note as soon as its piece came
+    media = zipfile.ZipFile(tmp_path / "a.apkg").read("media").decode()
+    figures = sorted({figure[0] for *_, figure in pieces if figure is not None})
+    assert len(figures) >= 2 and all(name in media for name in figures)
+
+
 def _worksheet_as_lists(problems, meta, part):
     """The worksheet as one list of lines, from the public question and key blocks: what
     to_markdown wrote before it was streamed (the reference for the streamed text)."""

@@ -216,20 +216,21 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         from rnnquiz.export.anki import note_piece, write_apkg_pieces
         from rnnquiz.files import replacing, temporary_folder
 
-        pieces = made(note_piece)
         try:
             with replacing(output) as tmp, temporary_folder() as scratch:
                 # genanki leaves its collection database in the temporary folder: ours.
                 saved, tempfile.tempdir = tempfile.tempdir, scratch
-                try:
-                    write_apkg_pieces(pieces, tmp)
+                try:  # each note made as its problem comes back (see write_apkg_pieces)
+                    notes = write_apkg_pieces(generate_many(picks, then=note_piece), tmp)
                 finally:
                     tempfile.tempdir = saved
+        except ProblemError as e:
+            raise click.ClickException(str(e)) from None
         except AnkiUnavailable as e:  # pragma: no cover - checked just above
             raise click.ClickException(str(e)) from None
         except OSError as e:
             raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
-        click.echo(f"wrote {len(pieces)} notes to {output} (anki)", err=True)
+        click.echo(f"wrote {notes} notes to {output} (anki)", err=True)
         return
     else:
         problems = made()

@@ -72,7 +72,10 @@ def write_apkg(problems, path) -> int:
 
 
 def write_apkg_pieces(pieces, path) -> int:
-    """``write_apkg`` of the problems whose ``note_piece`` is given."""
+    """``write_apkg`` of the problems whose ``note_piece`` is given, a list or an iterator:
+    each note is made, and its figure written to a scratch folder for the package, as its
+    piece comes (while an export's workers make the rest), so that only genanki's own
+    writing is left when the last one is there."""
     try:
         import genanki
     except ImportError as e:
@@ -84,18 +87,22 @@ def write_apkg_pieces(pieces, path) -> int:
                     "afmt": '{{FrontSide}}<hr id="answer">{{Answer}}{{Solution}}'
                             '<p style="font-size:small">{{VariantId}}</p>'}])
     deck = genanki.Deck(DECK_ID, DECK_NAME)
-    media = dict(figure for *_, figure in pieces if figure is not None)
-    for fields, skill, variant_id, _ in pieces:
-        deck.add_note(genanki.Note(model=model, fields=fields, tags=[skill],
-                                   guid=genanki.guid_for(variant_id)))
+    notes = 0
     with tempfile.TemporaryDirectory() as tmp:
-        files = []
-        for name, svg in sorted(media.items()):
-            files.append(os.path.join(tmp, name))
-            with open(files[-1], "w", encoding="utf-8") as f:
-                f.write(svg)
+        media = {}  # file name -> its path in tmp
+        for fields, skill, variant_id, figure in pieces:
+            deck.add_note(genanki.Note(model=model, fields=fields, tags=[skill],
+                                       guid=genanki.guid_for(variant_id)))
+            notes += 1
+            # a name seen before is the same variant (template and seed), so the same figure
+            if figure is not None and figure[0] not in media:
+                name, svg = figure
+                media[name] = os.path.join(tmp, name)
+                with open(media[name], "w", encoding="utf-8") as f:
+                    f.write(svg)
+        files = [media[name] for name in sorted(media)]
         genanki.Package(deck, media_files=files).write_to_file(str(path))
-    return len(pieces)
+    return notes
 
 
 def to_anki_tsv(problems, meta) -> str:
