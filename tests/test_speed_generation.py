@@ -158,6 +158,37 @@ def test_anki_notes_are_made_as_their_problems_come(tmp_path, monkeypatch):
     assert len(figures) >= 2 and all(name in media for name in figures)
 
 
+def test_moodle_questions_made_before_the_files_marks_get_them_filled_in():
+    """A worker writes each question before the file's marks are known (they depend on every
+    question): the file is the one written with the marks known from the start."""
+    from rnnquiz.export import moodle
+
+    templates = shipped_templates()
+    problems = [generate(t, s) for t in templates for s in (1, 2)]
+    shapes = {len(p.answer) for p in problems if p.kind == "shape" and not p.choices}
+    assert {2, 3} <= shapes  # so the marks are 6: each blank of a 3-D shape worth 2 or 3
+    meta = {"seed": 1, "generator": "rnnquiz test"}
+    marks = moodle.grade(problems)
+    expected = ['<?xml version="1.0" encoding="UTF-8"?>\n'
+                f"<!-- rnnquiz: {len(problems)} problems, seed 1 (rnnquiz test) -->\n<quiz>"]
+    category = None
+    for p in problems:  # the file as written with every question's marks known at once
+        lines = []
+        if p.skill != category:
+            category = p.skill
+            lines += ['  <question type="category">',
+                      f"    <category><text>$course$/rnnquiz/{category}</text></category>",
+                      "  </question>"]
+        expected.append("\n" + "\n".join(lines + moodle.question(p, marks) + ["  </question>"]))
+    expected.append("\n</quiz>\n")
+    assert marks == 6 and moodle.to_moodle_xml(problems, meta) == "".join(expected)
+    assert "rnnquiz marks" not in moodle.to_moodle_xml(problems[:5], meta)
+    # a question quoting the placeholder itself is written escaped, like any other text
+    odd = type(problems[0])(**{**vars(problems[0]), "question": "<?rnnquiz marks?> {m}"})
+    _, text, _ = moodle.piece(odd)
+    assert "&lt;?rnnquiz marks?&gt; {m}" in moodle.to_moodle_xml([odd], meta)
+
+
 def _worksheet_as_lists(problems, meta, part):
     """The worksheet as one list of lines, from the public question and key blocks: what
     to_markdown wrote before it was streamed (the reference for the streamed text)."""

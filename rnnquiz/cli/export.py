@@ -188,9 +188,8 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
             raise click.ClickException(str(e)) from None
 
     # Formats that cannot hold the figures ask those problems without them (or leave them
-    # out). GIFT, Markdown and Anki's .apkg get each problem's text from the worker that made
-    # it; Moodle (whose marks depend on every question), HTML and Anki's text import the whole
-    # problems.
+    # out). GIFT, Markdown, Moodle and Anki's .apkg get each problem's text from the worker
+    # that made it; HTML, Anki's text import and Moodle to standard output the whole problems.
     if fmt == "gift":
         from rnnquiz.export import gift
 
@@ -232,6 +231,13 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
             raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
         click.echo(f"wrote {notes} notes to {output} (anki)", err=True)
         return
+    elif fmt == "moodle" and output:
+        from rnnquiz.export import moodle
+
+        # Each question written by the worker that made it, its marks filled in once every
+        # question is there; the file is written a question at a time, never held whole.
+        pieces = made(moodle.piece)
+        text, written = moodle.iter_moodle_pieces(pieces, meta), len(pieces)
     else:
         problems = made()
         figures = _figure_files(problems)
@@ -247,10 +253,6 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
             text = to_anki_tsv(problems, meta)
             if output and output.endswith(".apkg"):
                 output = output[: -len(".apkg")] + ".txt"
-        elif fmt == "moodle" and output:
-            from rnnquiz.export.moodle import iter_moodle_xml
-
-            text = iter_moodle_xml(problems, meta)  # written as it is made, never held whole
         else:
             text = TEXT_FORMATS[fmt](problems, meta)
         written = len(problems)

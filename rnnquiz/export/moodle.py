@@ -5,7 +5,8 @@ shapes as Cloze with one numerical blank per dimension.
 Every question is worth ``grade(problems)`` marks: Moodle reads a Cloze question's mark as the
 sum of its blanks' integer weights and ignores ``<defaultgrade>``, so the other questions get
 that many marks too and each blank of a shape an equal share. A file is written a question at
-a time (``iter_moodle_xml``), never held whole.
+a time (``iter_moodle_xml``), never held whole; an export's worker processes write each
+question (``piece``), its marks filled in when every question is made.
 """
 
 from __future__ import annotations
@@ -176,26 +177,75 @@ def question(p, marks: int | None = None) -> list:
     return _yesno(p, marks)
 
 
+# A question made before the file's marks are known (in an export's worker process: the
+# marks depend on every question) is written with these in their place, filled in by
+# ``iter_moodle_pieces``. Every text a question holds reaches the XML escaped, so no "<" of
+# its own: they cannot occur anywhere else (``piece`` counts them to be sure).
+_MARKS = "<?rnnquiz marks?>"
+_SHARE = "<?rnnquiz share?>"
+
+
+class _Later:
+    """The marks of a question written before the file's are known: printed as _MARKS; the
+    share of each of its blanks as _SHARE (that the blanks divide the marks is checked when
+    they are filled in)."""
+
+    def __format__(self, spec: str) -> str:
+        return _MARKS
+
+    def __mod__(self, blanks: int) -> int:
+        return 0
+
+    def __floordiv__(self, blanks: int) -> str:
+        return _SHARE
+
+
+def piece(p) -> tuple:
+    """(skill, the question's XML with its marks still open, its Cloze blanks or None): what
+    a worker process sends back for an export (``generate_many``'s ``then``)."""
+    blanks = len(p.answer) if p.kind == "shape" and not p.choices else None
+    text = "\n".join(question(p, _Later()))
+    if text.count(_MARKS) != 1 or text.count(_SHARE) != (blanks or 0):
+        raise ValueError(f"{p.variant_id}: its marks cannot be filled in later")
+    return p.skill, text, blanks
+
+
+def _with_marks(text: str, marks: int, blanks) -> str:
+    text = text.replace(_MARKS, str(marks))
+    if blanks is None:
+        return text
+    if marks % blanks:
+        raise ValueError(f"{marks} marks cannot be shared by {blanks} blanks")
+    return text.replace(_SHARE, str(marks // blanks))
+
+
 def iter_moodle_xml(problems, meta):
     """``to_moodle_xml``'s text in pieces, one question at a time, for writing as it is made
     (``problems`` is a list: the header counts them and every question's marks depend on
     them all)."""
-    marks = grade(problems)
+    return iter_moodle_pieces([piece(p) for p in problems], meta)
+
+
+def iter_moodle_pieces(pieces, meta):
+    """``iter_moodle_xml`` of the problems whose ``piece`` is given (a list)."""
+    marks = GRADE  # as grade(problems)
+    for _, _, blanks in pieces:
+        if blanks is not None:
+            marks = math.lcm(marks, blanks)
     yield ('<?xml version="1.0" encoding="UTF-8"?>\n'
-           f"<!-- rnnquiz: {len(problems)} problems, seed {meta['seed']} "
+           f"<!-- rnnquiz: {len(pieces)} problems, seed {meta['seed']} "
            f"({xml_escape(meta['generator'])}) -->\n"
            "<quiz>")
     category = None
-    for p in problems:
+    for skill, text, blanks in pieces:
         lines = []
-        if p.skill != category:  # order kept: a category element whenever the skill changes
-            category = p.skill
+        if skill != category:  # order kept: a category element whenever the skill changes
+            category = skill
             lines += ['  <question type="category">',
                       f"    <category><text>$course$/rnnquiz/{xml_escape(category)}</text>"
                       "</category>",
                       "  </question>"]
-        lines += question(p, marks)
-        lines.append("  </question>")
+        lines += [_with_marks(text, marks, blanks), "  </question>"]
         yield "\n" + "\n".join(lines)
     yield "\n</quiz>\n"
 
