@@ -57,10 +57,21 @@ def grade(problems) -> int:
     Every question of a file gets the same marks: 2, or 6 when a shape has three
     dimensions (a whole model's sequence output, (batch, T, units)), so that each of its
     blanks is worth a whole mark."""
+    return _marks_for(_blanks(p) for p in problems)
+
+
+def _blanks(p):
+    """The number of Cloze blanks of the problem's question (a shape's dimensions), or None
+    when it is not a Cloze question."""
+    return len(p.answer) if p.kind == "shape" and not p.choices else None
+
+
+def _marks_for(blanks) -> int:
+    """``grade`` of the questions with these ``_blanks``."""
     marks = GRADE
-    for p in problems:
-        if p.kind == "shape" and not p.choices:
-            marks = math.lcm(marks, len(p.answer))
+    for count in blanks:
+        if count is not None:
+            marks = math.lcm(marks, count)
     return marks
 
 
@@ -203,7 +214,7 @@ class _Later:
 def piece(p) -> tuple:
     """(skill, the question's XML with its marks still open, its Cloze blanks or None): what
     a worker process sends back for an export (``generate_many``'s ``then``)."""
-    blanks = len(p.answer) if p.kind == "shape" and not p.choices else None
+    blanks = _blanks(p)
     text = "\n".join(question(p, _Later()))
     if text.count(_MARKS) != 1 or text.count(_SHARE) != (blanks or 0):
         raise ValueError(f"{p.variant_id}: its marks cannot be filled in later")
@@ -228,10 +239,7 @@ def iter_moodle_xml(problems, meta):
 
 def iter_moodle_pieces(pieces, meta):
     """``iter_moodle_xml`` of the problems whose ``piece`` is given (a list)."""
-    marks = GRADE  # as grade(problems)
-    for _, _, blanks in pieces:
-        if blanks is not None:
-            marks = math.lcm(marks, blanks)
+    marks = _marks_for(blanks for _, _, blanks in pieces)
     yield ('<?xml version="1.0" encoding="UTF-8"?>\n'
            f"<!-- rnnquiz: {len(pieces)} problems, seed {meta['seed']} "
            f"({xml_escape(meta['generator'])}) -->\n"
