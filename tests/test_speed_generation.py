@@ -94,68 +94,26 @@ def test_workers_send_back_each_problems_json_line_and_figure():
         to_json(problems, meta)
 
 
-def test_moodle_written_a_question_at_a_time_is_the_whole_file(tmp_path):
-    from click.testing import CliRunner
-
-    from rnnquiz.cli import cli
-    from rnnquiz.drill.practice import plan
-    from rnnquiz.export.moodle import to_moodle_xml
-
-    out = tmp_path / "quiz.xml"
-    result = CliRunner().invoke(cli, ["export", "--format", "moodle", "--count", "40",
-                                       "--seed", "4", "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    problems = [generate(t, s) for t, s in plan(shipped_templates(), 40, 4)]
-    meta = {"seed": 4, "generator": __import__("rnnquiz").__version__}
-    meta["generator"] = f"rnnquiz {meta['generator']}"
-    assert out.read_text(encoding="utf-8") == to_moodle_xml(problems, meta)
-
-
-def test_gift_written_a_block_at_a_time_is_the_whole_file(tmp_path):
+@pytest.mark.parametrize("fmt", ["moodle", "gift", "markdown"])
+def test_a_file_written_a_part_at_a_time_is_the_whole_file(tmp_path, fmt):
     from click.testing import CliRunner
 
     from rnnquiz import __version__
     from rnnquiz.cli import cli
     from rnnquiz.drill.practice import plan
     from rnnquiz.export.gift import to_gift
+    from rnnquiz.export.markdown import to_markdown
+    from rnnquiz.export.moodle import to_moodle_xml
 
-    out = tmp_path / "quiz.gift"
-    result = CliRunner().invoke(cli, ["export", "--format", "gift", "--count", "40",
+    out = tmp_path / f"quiz.{fmt}"
+    result = CliRunner().invoke(cli, ["export", "--format", fmt, "--count", "40",
                                        "--seed", "4", "-o", str(out)])
     assert result.exit_code == 0, result.output
     problems = [generate(t, s) for t, s in plan(shipped_templates(), 40, 4)]
     meta = {"seed": 4, "generator": f"rnnquiz {__version__}"}
-    assert out.read_text(encoding="utf-8") == to_gift(problems, meta)
-
-
-def test_anki_notes_are_made_as_their_problems_come(tmp_path, monkeypatch):
-    """An export's .apkg notes and media files are made while the workers make the rest, so
-    only genanki's own writing waits for the last problem."""
-    import zipfile
-
-    genanki = pytest.importorskip("genanki")
-    from rnnquiz.export import anki
-
-    problems = [generate(t, 2) for t in shipped_templates()[::9]]
-    problems += [generate(t, 4) for t in shipped_templates() if t.figure][:2]
-    pieces = [anki.note_piece(p) for p in problems]
-    taken, made = [], []
-    real_note = genanki.Note
-
-    def note(*args, **kwargs):
-        made.append(len(taken))
-        return real_note(*args, **kwargs)
-    monkeypatch.setattr(genanki, "Note", note)
-
-    def arriving():
-        for one in pieces:
-            taken.append(one)
-            yield one
-    assert anki.write_apkg_pieces(arriving(), tmp_path / "a.apkg") == len(pieces)
-    assert made == list(range(1, len(pieces) + 1))  # each note as soon as its piece came
-    media = zipfile.ZipFile(tmp_path / "a.apkg").read("media").decode()
-    figures = sorted({figure[0] for *_, figure in pieces if figure is not None})
-    assert len(figures) >= 2 and all(name in media for name in figures)
+    whole = {"moodle": to_moodle_xml, "gift": to_gift,
+             "markdown": lambda ps, m: to_markdown(ps, m, images=True)}[fmt](problems, meta)
+    assert out.read_text(encoding="utf-8") == whole
 
 
 def test_moodle_questions_made_before_the_files_marks_get_them_filled_in():
@@ -328,13 +286,14 @@ def test_workers_send_back_each_formats_text_as_one_process_writes_it():
 
     from rnnquiz.drill.bulk import generate_many
     from rnnquiz.drill.practice import plan
-    from rnnquiz.export import anki, gift, markdown
+    from rnnquiz.export import anki, gift, markdown, moodle
 
     templates = shipped_templates()
     picks = plan(templates, 24, 6) + [(t, 2) for t in templates if t.figure][:3]
     problems = [generate(t, s) for t, s in picks]
     with_images = functools.partial(markdown.piece, images=True)
-    for then in (gift.piece, markdown.piece, with_images, anki.note_piece, anki.tsv_piece):
+    for then in (gift.piece, markdown.piece, with_images, moodle.piece, anki.note_piece,
+                 anki.tsv_piece):
         assert list(generate_many(picks, workers=2, then=then)) == [then(p) for p in problems]
     assert any(figure for _, _, figure, _ in map(with_images, problems))
 
