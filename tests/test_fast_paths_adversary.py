@@ -22,3 +22,53 @@ def test_ctrl_c_before_click_runs_is_aborted_not_a_traceback(where, monkeypatch,
     assert entry.main(args) == 1
     out, err = capsys.readouterr()
     assert out == "" and err == "\nAborted.\n"  # what click says for Ctrl-C once it runs
+
+
+# --- the witness: every path computes in the same dtype, integer inputs included -----------
+
+def _paths(monkeypatch, fast):
+    from rnnquiz.witness.model import Model
+
+    for flag in ("fast_lstm", "fast_rnn", "fast_gru"):
+        monkeypatch.setattr(Model, flag, fast)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("xs_dtype", ["int64", "float32", "bool"])
+def test_the_witness_paths_agree_on_inputs_of_another_dtype(cell, xs_dtype, monkeypatch):
+    """Integer inputs were truncated to integer states on the per-step path (all zeros), and
+    the LSTM's whole-sequence path promoted float32 inputs where the per-step path did not."""
+    import numpy as np
+
+    from rnnquiz import Network, build_model
+
+    net = Network(m=3, n=4, p=2, cell=cell, layers=2, bidirectional=True,
+                  convention="pytorch")
+    xs = (np.random.default_rng(1).standard_normal((5, 2, 3)) * 3).astype(xs_dtype)
+    h0 = np.random.default_rng(2).standard_normal((4, 2, 4))
+    results = {}
+    for fast in (True, False):
+        _paths(monkeypatch, fast)
+        model = build_model(net, rng=np.random.default_rng(0))
+        results[fast] = model.forward(xs, h0=h0)
+        as_float = model.forward(xs.astype(np.float64), h0=h0)
+        assert results[fast].dtype == np.float64
+        np.testing.assert_allclose(results[fast], as_float, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(results[True], results[False], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("line", ["Input(shape=(3, 2)) > LSTM(4)",
+                                  "Input(shape=(3, 2)) > SimpleRNN(4)",
+                                  "Input(shape=(3, 2)) > GRU(4)", "nn.LSTM(2, 4, proj_size=2)"])
+def test_a_whole_models_recurrent_layer_does_not_truncate_integer_inputs(line):
+    import numpy as np
+
+    from rnnquiz.calculator.model import read_model
+    from rnnquiz.witness.models import build_model
+
+    model = build_model(read_model(line), T=3, batch=2)
+    ints = np.arange(12).reshape(model.example_input(batch=2).shape) % 3 - 1
+    out, as_float = model.forward(ints), model.forward(ints.astype(np.float64))
+    out, as_float = (o[0] if isinstance(o, tuple) else o for o in (out, as_float))
+    assert out.dtype == np.float64 and np.abs(out).max() > 0
+    np.testing.assert_array_equal(out, as_float)

@@ -79,6 +79,7 @@ class Model:
         # textbooks (Cho et al., d2l) before it, Keras as its flag says.
         self.reset_after = {"pytorch": True, "textbook": False}.get(convention, reset_after)
         self.allocated = allocate
+        self.dtype = np.dtype(dtype)  # the weights' (a placeholder's bytes are not)
         if rng is None and allocate:  # a placeholder needs no random numbers
             rng = np.random.default_rng(0)
         make = _maker(rng, dtype, allocate, 1.0 / math.sqrt(n))
@@ -287,9 +288,14 @@ class Model:
         return self._head_forward(hs)[1] if self.head else hs
 
     def _check(self, xs):
+        """xs as an array in the dtype the products give (NumPy's promotion of xs's and the
+        weights'): every path stores the states in it, so integer inputs are not truncated
+        and each path (whole-sequence or per-step) computes in the same precision."""
         xs = np.asarray(xs)
         if xs.ndim != 3 or xs.shape[-1] != self.m:
             raise ValueError(f"xs must be (T, batch, m={self.m}), got {xs.shape}")
+        if xs.dtype.kind in "biuf":
+            xs = xs.astype(np.result_type(xs.dtype, self.dtype), copy=False)
         return xs
 
     # --- backpropagation through time -----------------------------------------------------
