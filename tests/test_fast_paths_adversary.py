@@ -72,3 +72,19 @@ def test_a_whole_models_recurrent_layer_does_not_truncate_integer_inputs(line):
     out, as_float = (o[0] if isinstance(o, tuple) else o for o in (out, as_float))
     assert out.dtype == np.float64 and np.abs(out).max() > 0
     np.testing.assert_array_equal(out, as_float)
+
+
+# --- the JSON writer ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["\x00float0\x00", "\x00float1\x00", "\x00float7\x00"])
+def test_a_text_that_looks_like_the_float_placeholder_stays_text(text):
+    """Floats were written as placeholder strings, swapped afterwards for their decimals: a
+    template's text that was such a placeholder ("\\0float0\\0" in YAML) became a number."""
+    import json
+
+    from rnnquiz.export.jsonfmt import _encode
+
+    value = {"hints": [text, "a"], "answer": {"value": 16.74, "tolerance": 5e-05},
+             text: [0.5, text]}
+    assert json.loads(_encode(value)) == value
+    assert _encode(value).count("5e-05") == 0  # the floats themselves still plain
