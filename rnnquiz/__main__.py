@@ -251,12 +251,27 @@ def main(argv=None) -> int:
     list of arguments, main always returns.
 
     Ctrl-C anywhere, even while the CLI's modules are still loading (before click can turn it
-    into its "Aborted."), ends with click's words and status, not a traceback.
+    into its "Aborted."), ends with click's words and status, not a traceback; run as the
+    program, a Ctrl-C after the command has ended (while Python shuts down) is ignored.
     """
     try:
         return _run(argv)
     except KeyboardInterrupt:
+        if argv is None:  # (called with arguments, the caller's handlers stay as they are)
+            _ignore_interrupts()
         return _aborted()
+    finally:
+        if argv is None:
+            _ignore_interrupts()
+
+
+def _ignore_interrupts() -> None:
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        pass
 
 
 def _aborted() -> int:

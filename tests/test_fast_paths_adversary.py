@@ -1,6 +1,8 @@
 """The fast paths of the speed work (issue 11), attacked: each must give what the plain path
 gave, and fail the way it failed."""
 
+import signal
+
 import pytest
 
 import rnnquiz.__main__ as entry
@@ -19,7 +21,9 @@ def test_ctrl_c_before_click_runs_is_aborted_not_a_traceback(where, monkeypatch,
 
         monkeypatch.setattr(rnnquiz.cli, "main", interrupted)
         args = ["export", "--format", "json"]
+    before = signal.getsignal(signal.SIGINT)
     assert entry.main(args) == 1
+    assert signal.getsignal(signal.SIGINT) is before  # called with arguments: untouched
     out, err = capsys.readouterr()
     assert out == "" and err == "\nAborted.\n"  # what click says for Ctrl-C once it runs
 
@@ -88,3 +92,55 @@ def test_a_text_that_looks_like_the_float_placeholder_stays_text(text):
              text: [0.5, text]}
     assert json.loads(_encode(value)) == value
     assert _encode(value).count("5e-05") == 0  # the floats themselves still plain
+
+
+# --- signals during a command: the first ends it, the cleanup it starts runs to the end -----
+
+def test_a_second_signal_during_the_cleanup_of_the_first_is_ignored():
+    """An impatient second Ctrl-C (or SIGTERM) arrived while the first one's cleanup ran (the
+    workers reaped, the staged figures removed): a traceback after "Aborted.", and temporary
+    folders left beside the export."""
+    import os
+    import signal
+
+    from rnnquiz.cli import _signals_end_cleanly
+
+    numbers = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
+    before = {n: signal.getsignal(n) for n in numbers}
+    cleaned = False
+    try:
+        with pytest.raises(KeyboardInterrupt), _signals_end_cleanly():
+            try:
+                os.kill(os.getpid(), signal.SIGINT)  # the first Ctrl-C: the command stops
+                for _ in range(10**7):  # (the handler runs at once; never this long)
+                    pass
+            finally:  # the cleanup the first Ctrl-C started
+                os.kill(os.getpid(), signal.SIGINT)
+                for number in (signal.SIGTERM, signal.SIGHUP):
+                    if signal.getsignal(number) is not signal.SIG_DFL:  # never kill pytest
+                        os.kill(os.getpid(), number)
+                for _ in range(1000):
+                    pass
+                cleaned = True
+        assert cleaned
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
+def test_the_program_ignores_ctrl_c_once_its_command_has_ended(monkeypatch, capsys):
+    """Run as the program, a Ctrl-C while Python shuts down (after the command's output)
+    printed a KeyboardInterrupt traceback from the interpreter's own shutdown."""
+    import signal
+    import sys
+
+    before = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(sys, "argv", ["rnnquiz", "count", "--m", "3", "--n", "4", "--verify"])
+    try:
+        assert entry.main() == 0
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert entry.main(["count", "--m", "3", "--n", "4", "--verify"]) == 0
+    assert signal.getsignal(signal.SIGINT) is before  # called with arguments: untouched
+    capsys.readouterr()
