@@ -144,3 +144,27 @@ def test_the_program_ignores_ctrl_c_once_its_command_has_ended(monkeypatch, caps
     assert entry.main(["count", "--m", "3", "--n", "4", "--verify"]) == 0
     assert signal.getsignal(signal.SIGINT) is before  # called with arguments: untouched
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("cell,proj", [("lstm", 0), ("lstm", 2), ("gru", 0), ("rnn", 0)])
+@pytest.mark.parametrize("p", [None, 2])
+def test_backward_runs_in_the_models_precision_on_every_path(cell, proj, p, monkeypatch):
+    """A float64 gradient into a float32 model with an output layer: the per-step cells ran
+    backward in float64 (c0's gradient float64) while the LSTM's whole-sequence path ran in
+    float32; without an output layer the gradient was already cast to the model's dtype."""
+    import numpy as np
+
+    from rnnquiz import Network, build_model
+
+    net = Network(3, 4, p, cell=cell, layers=2, convention="pytorch", proj_size=proj)
+    xs = np.random.default_rng(1).standard_normal((5, 2, 3)).astype(np.float32)
+    grads = {}
+    for fast in (True, False):
+        _paths(monkeypatch, fast)
+        model = build_model(net, rng=np.random.default_rng(0), dtype=np.float32)
+        ys, cache = model.forward_cache(xs)
+        d = np.random.default_rng(2).standard_normal(ys.shape)  # float64
+        grads[fast] = {**model.backward(cache, d, input_grad=True), "dxs": cache["dxs"]}
+        assert {g.dtype for g in grads[fast].values()} == {np.dtype(np.float32)}
+    for name, value in grads[True].items():
+        np.testing.assert_allclose(value, grads[False][name], rtol=2e-5, atol=1e-6)

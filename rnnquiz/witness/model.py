@@ -327,7 +327,11 @@ class Model:
         grads = {}
         if self.head:
             o, ys = cache["o"], cache["ys"]
-            d_o = np.asarray(d_outputs) * activation_grad(self.output_activation, o, ys)
+            # In the outputs' dtype, as without an output layer: every path then runs
+            # backward in the model's precision (a float64 gradient into a float32 model
+            # made the per-step cells promote where the LSTM's whole-sequence path did not).
+            d_o = np.asarray(d_outputs, dtype=o.dtype) * activation_grad(
+                self.output_activation, o, ys)
             flat_h = hs.reshape(-1, hs.shape[-1])
             flat_d = d_o.reshape(-1, d_o.shape[-1])
             w = self.head[0][1]
