@@ -168,3 +168,40 @@ def test_backward_runs_in_the_models_precision_on_every_path(cell, proj, p, monk
         assert {g.dtype for g in grads[fast].values()} == {np.dtype(np.float32)}
     for name, value in grads[True].items():
         np.testing.assert_allclose(value, grads[False][name], rtol=2e-5, atol=1e-6)
+
+
+# --- bulk: every format's piece made in worker processes is what one process makes ---------
+
+def test_every_formats_pieces_from_workers_are_the_same_bytes(monkeypatch):
+    """What each export writer gets back from the workers (a format's piece of each problem,
+    or the whole problems for Moodle and HTML) gives the same file as one process, figures
+    included (the figure templates come up every few problems); chunks of 7, so that three
+    workers send them back out of order."""
+    import functools
+
+    from rnnquiz.drill import bulk
+    from rnnquiz.drill.bulk import generate_many
+    from rnnquiz.drill.practice import plan
+    from rnnquiz.drill.templates import shipped_templates
+    from rnnquiz.export import anki, gift, jsonfmt, markdown
+    from rnnquiz.export.html import to_html
+    from rnnquiz.export.moodle import to_moodle_xml
+
+    monkeypatch.setattr(bulk, "CHUNK", 7)
+    meta = {"seed": 4, "generator": "test"}
+    picks = plan(shipped_templates(), 45, 4)
+    writers = {
+        "json": (jsonfmt.piece, lambda made: "".join(jsonfmt.iter_json_lines(
+            (line for line, _ in made), meta)) + repr([f for _, f in made])),
+        "gift": (gift.piece, lambda made: gift.from_pieces(made, meta)),
+        "markdown": (functools.partial(markdown.piece, images=True),
+                     lambda made: markdown.from_pieces(made, meta) + repr(made)),
+        "anki": (anki.note_piece, repr),
+        "whole": (None, lambda made: to_moodle_xml(made, meta) + to_html(made, meta)),
+    }
+    for name, (then, write) in writers.items():
+        alone = write(list(generate_many(picks, workers=1, then=then)))
+        pooled = write(list(generate_many(picks, workers=3, then=then)))
+        assert pooled == alone, name
+    assert "fig-" in writers["markdown"][1](list(generate_many(picks, workers=1,
+                                                               then=writers["markdown"][0])))
