@@ -58,6 +58,10 @@ def test_the_witness_paths_agree_on_inputs_of_another_dtype(cell, xs_dtype, monk
         as_float = model.forward(xs.astype(np.float64), h0=h0)
         assert results[fast].dtype == np.float64
         np.testing.assert_allclose(results[fast], as_float, rtol=0, atol=1e-12)
+        hidden = model.hidden(xs, h0=h0)  # (the drill's checks call it directly)
+        assert hidden.dtype == np.float64
+        np.testing.assert_allclose(hidden, model.hidden(xs.astype(np.float64), h0=h0),
+                                   rtol=0, atol=1e-12)
     np.testing.assert_allclose(results[True], results[False], rtol=0, atol=1e-12)
 
 

@@ -257,7 +257,7 @@ class Model:
         forward before backward). ``record``, a list, receives each layer-direction's
         (params, inputs, caches) for ``backward``.
         """
-        seq = np.asarray(xs)
+        seq = self._promoted(np.asarray(xs))
         k = 0
         for layer in self.layers:
             outs = []
@@ -288,12 +288,15 @@ class Model:
         return self._head_forward(hs)[1] if self.head else hs
 
     def _check(self, xs):
-        """xs as an array in the dtype the products give (NumPy's promotion of xs's and the
-        weights'): every path stores the states in it, so integer inputs are not truncated
-        and each path (whole-sequence or per-step) computes in the same precision."""
         xs = np.asarray(xs)
         if xs.ndim != 3 or xs.shape[-1] != self.m:
             raise ValueError(f"xs must be (T, batch, m={self.m}), got {xs.shape}")
+        return self._promoted(xs)
+
+    def _promoted(self, xs):
+        """xs in the dtype the products give (NumPy's promotion of xs's and the weights'):
+        every path stores the states in it, so integer inputs are not truncated and each path
+        (whole-sequence or per-step) computes in the same precision."""
         if xs.dtype.kind in "biuf":
             xs = xs.astype(np.result_type(xs.dtype, self.dtype), copy=False)
         return xs
