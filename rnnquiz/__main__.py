@@ -249,7 +249,42 @@ def main(argv=None) -> int:
     program (``argv`` None: the ``rnnquiz`` launcher, ``python -m rnnquiz``), an answer from the
     fast path ends the process as soon as it is flushed (see ``_leave_now``); called with a
     list of arguments, main always returns.
+
+    Ctrl-C anywhere, even while the CLI's modules are still loading (before click can turn it
+    into its "Aborted."), ends with click's words and status, not a traceback; run as the
+    program, a Ctrl-C after the command has ended (while Python shuts down) is ignored.
     """
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        if argv is None:  # (called with arguments, the caller's handlers stay as they are)
+            _ignore_interrupts()
+        return _aborted()
+    finally:
+        if argv is None:
+            _ignore_interrupts()
+
+
+def _ignore_interrupts() -> None:
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        pass
+
+
+def _aborted() -> int:
+    """What click prints for Ctrl-C (an empty line, then "Aborted."); status 1."""
+    try:
+        sys.stderr.write("\nAborted.\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    return 1
+
+
+def _run(argv) -> int:
     from rnnquiz import streams
 
     streams.reopen_closed()

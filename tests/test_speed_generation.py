@@ -408,13 +408,18 @@ _JSON_VALUES = st.recursive(
 @settings(max_examples=300, deadline=None)
 @given(_JSON_VALUES)
 def test_json_text_is_the_placeholder_encoders_for_any_value(value):
-    """The JSON writer's shortcut (the C encoder's text as it is, when no float in it can be
-    written otherwise than plain() writes it) gives what the placeholder path gives, or the
-    same error (NaN and infinities are refused)."""
-    from rnnquiz.export.jsonfmt import _encode, _encode_marked
+    """The JSON writer's shortcut (the C encoder's text for every part without a float) gives
+    what json's own algorithm gives with each float written by plain(), or the same error
+    (NaN and infinities are refused)."""
+    from json.encoder import _make_iterencode, encode_basestring
 
+    from rnnquiz.export.jsonfmt import _encode
+    from rnnquiz.export.text import plain
+
+    plain_json = _make_iterencode({}, None, encode_basestring, None, plain, ": ", ", ", False,
+                                  False, True)
     try:
-        want = _encode_marked(value)
+        want = "".join(plain_json(value, 0))
     except ValueError as e:
         with pytest.raises(ValueError, match=re.escape(str(e))):
             _encode(value)

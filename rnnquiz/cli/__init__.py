@@ -77,26 +77,55 @@ class Terminated(BaseException):
 
 
 def _terminate(signum, frame):
+    _stop_listening()
     raise Terminated(signum)
+
+
+def _interrupt(signum, frame):
+    _stop_listening()
+    raise KeyboardInterrupt
+
+
+_HANDLERS = {"SIGINT": (_interrupt, signal.default_int_handler),
+             "SIGTERM": (_terminate, signal.SIG_DFL), "SIGHUP": (_terminate, signal.SIG_DFL)}
+
+
+def _stop_listening():
+    """The first of these signals ends the command: the ones after it (an impatient second
+    Ctrl-C, a second SIGTERM) are ignored from then on, so the cleanup the first one started
+    (temporary files removed, worker processes stopped and reaped, the history closed) is
+    never cut short and no traceback follows "Aborted."."""
+    for handler, _ in _HANDLERS.values():
+        for number in _numbers(handler):
+            signal.signal(number, signal.SIG_IGN)
+
+
+def _numbers(handler):
+    """The signals whose handler is now ``handler``."""
+    numbers = (getattr(signal, name, None) for name in _HANDLERS)
+    return [n for n in numbers if n is not None and signal.getsignal(n) is handler]
 
 
 @contextlib.contextmanager
 def _signals_end_cleanly():
-    """Turn SIGTERM and SIGHUP into Terminated while a command runs, unless someone chose
-    another handler (nohup ignores SIGHUP: keep it ignored)."""
+    """Turn Ctrl-C into KeyboardInterrupt and SIGTERM and SIGHUP into Terminated while a
+    command runs, unless someone chose another handler (nohup ignores SIGHUP: keep it
+    ignored); after the first, the others are ignored (see ``_stop_listening``) until the
+    command has ended."""
     installed = {}
-    for name in ("SIGTERM", "SIGHUP"):
+    for name, (handler, default) in _HANDLERS.items():
         number = getattr(signal, name, None)
         try:
-            if number is not None and signal.getsignal(number) == signal.SIG_DFL:
-                installed[number] = signal.signal(number, _terminate)
+            if number is not None and signal.getsignal(number) == default:
+                installed[number] = signal.signal(number, handler)
         except ValueError:  # not the main thread: signals stay the caller's business
             pass
     try:
         yield
     finally:
         for number, previous in installed.items():
-            signal.signal(number, previous)
+            if signal.getsignal(number) is not signal.SIG_IGN:  # else: a signal came, and
+                signal.signal(number, previous)  # the command is ending (see __main__)
 
 
 def _error(message) -> None:

@@ -5,14 +5,12 @@ its JSON Schema (documented in the README), and numbers are plain decimals (0.00
 from __future__ import annotations
 
 import json
-import re
 from importlib import resources
 
 from rnnquiz.export.text import plain
 
 SCHEMA_VERSION = 1
 SCHEMA_FILE = "problems.schema.json"
-_FLOAT = "\x00float{}\x00"  # a placeholder no text can hold: json escapes control characters
 
 
 def schema() -> dict:
@@ -21,19 +19,6 @@ def schema() -> dict:
                       .read_text(encoding="utf-8"))
 
 
-def _mark_floats(value, floats: list):
-    """``value`` with each float replaced by a placeholder string (kept in ``floats``)."""
-    if isinstance(value, float):
-        floats.append(value)
-        return _FLOAT.format(len(floats) - 1)
-    if isinstance(value, dict):
-        return {k: _mark_floats(v, floats) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_mark_floats(v, floats) for v in value]
-    return value
-
-
-_FLOAT_RE = re.compile(r'"\\u0000float(\d+)\\u0000"')
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # no indent: the C encoder
 
 
@@ -52,20 +37,25 @@ def _has_float(value) -> bool:
 
 
 def _encode(value) -> str:
-    """One value as compact JSON, its floats as plain decimals."""
+    """One value as compact JSON (``json.dumps``'s separators), its floats as plain decimals:
+    the C encoder writes every part that holds no float, and only the containers on the way
+    to a float are joined here. (A float written as a placeholder string, swapped for its
+    decimal afterwards, also swapped any text that was that very placeholder.)"""
+    if isinstance(value, float):
+        return plain(value)
     if not _has_float(value):
-        return _ENCODE(value)  # what the placeholder path gives when it finds no float
-    return _encode_marked(value)
+        return _ENCODE(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(k)}: {_encode(v)}" for k, v in value.items()) + "}"
+    return "[" + ", ".join(map(_encode, value)) + "]"
 
 
-def _encode_marked(value) -> str:
-    """``_encode`` for a value holding floats: each float replaced by a placeholder, then the
-    placeholder by plain()."""
-    floats: list = []
-    text = _ENCODE(_mark_floats(value, floats))
-    if not floats:
-        return text
-    return _FLOAT_RE.sub(lambda m: plain(floats[int(m.group(1))]), text)
+def _key(key) -> str:
+    """A mapping key as json writes it (a string; numbers, booleans and None as json turns
+    them into one; TypeError for any other)."""
+    if isinstance(key, str):
+        return _ENCODE(key)
+    return _ENCODE({key: None})[1:-len(": null}")]
 
 
 def encode_problem(p) -> str:

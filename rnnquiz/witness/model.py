@@ -79,6 +79,7 @@ class Model:
         # textbooks (Cho et al., d2l) before it, Keras as its flag says.
         self.reset_after = {"pytorch": True, "textbook": False}.get(convention, reset_after)
         self.allocated = allocate
+        self.dtype = np.dtype(dtype)  # the weights' (a placeholder's bytes are not)
         if rng is None and allocate:  # a placeholder needs no random numbers
             rng = np.random.default_rng(0)
         make = _maker(rng, dtype, allocate, 1.0 / math.sqrt(n))
@@ -256,7 +257,7 @@ class Model:
         forward before backward). ``record``, a list, receives each layer-direction's
         (params, inputs, caches) for ``backward``.
         """
-        seq = np.asarray(xs)
+        seq = self._promoted(np.asarray(xs))
         k = 0
         for layer in self.layers:
             outs = []
@@ -290,6 +291,14 @@ class Model:
         xs = np.asarray(xs)
         if xs.ndim != 3 or xs.shape[-1] != self.m:
             raise ValueError(f"xs must be (T, batch, m={self.m}), got {xs.shape}")
+        return self._promoted(xs)
+
+    def _promoted(self, xs):
+        """xs in the dtype the products give (NumPy's promotion of xs's and the weights'):
+        every path stores the states in it, so integer inputs are not truncated and each path
+        (whole-sequence or per-step) computes in the same precision."""
+        if xs.dtype.kind in "biuf":
+            xs = xs.astype(np.result_type(xs.dtype, self.dtype), copy=False)
         return xs
 
     # --- backpropagation through time -----------------------------------------------------
@@ -321,7 +330,11 @@ class Model:
         grads = {}
         if self.head:
             o, ys = cache["o"], cache["ys"]
-            d_o = np.asarray(d_outputs) * activation_grad(self.output_activation, o, ys)
+            # In the outputs' dtype, as without an output layer: every path then runs
+            # backward in the model's precision (a float64 gradient into a float32 model
+            # made the per-step cells promote where the LSTM's whole-sequence path did not).
+            d_o = np.asarray(d_outputs, dtype=o.dtype) * activation_grad(
+                self.output_activation, o, ys)
             flat_h = hs.reshape(-1, hs.shape[-1])
             flat_d = d_o.reshape(-1, d_o.shape[-1])
             w = self.head[0][1]

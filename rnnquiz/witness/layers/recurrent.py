@@ -36,6 +36,8 @@ def run_direction(cell, params, xs, *, width, n, activation=np.tanh,
     the output repeats the previous one (zeros with ``zero_output_for_mask``).
     """
     T, B, ins = xs.shape
+    if xs.dtype.kind in "biuf":  # states in the products' dtype: integers are not truncated
+        xs = xs.astype(np.result_type(xs.dtype, params.named()[0][1].dtype), copy=False)
     if (FAST_LSTM and cell == "lstm" and mask is None and width == n and B and T
             and activation is np.tanh and recurrent_activation is sigmoid
             and xs.dtype == params.named()[0][1].dtype):  # (it would promote xs's dtype)
