@@ -221,3 +221,28 @@ def test_shipped_questions_and_hints_write_numbers_one_way():
             for text in (problem.question, *problem.hints):
                 prose = CODE_CALL.sub("", text)
                 assert not UNSEPARATED.search(prose), (problem.variant_id, text)
+
+
+# A number written with decimals that reads as a negative zero: -0.0000, -0.00 (never -0.5).
+NEGATIVE_ZERO = re.compile(r"(?<![\d.])-0\.0+(?![0-9])")
+
+
+def _texts(problem):
+    yield from (problem.question, problem.answer_text, problem.solution, *problem.hints,
+                *problem.accepted)
+    for w in problem.wrong_answers:
+        yield from (w.text, w.explanation)
+
+
+def test_no_problem_writes_a_negative_zero():
+    """A named mistake, a worked solution or a key rounded to zero reads 0.0000, never
+    -0.0000 (bptt-gradient-w@5973: the last step's term alone is (-1.2)·0 = -0.0)."""
+    from rnnquiz.drill.quantities import display
+
+    assert display("number", -0.0, 4) == "0.0000" and display("number", -4e-6, 4) == "0.0000"
+    assert display("number", -0.25, 2) == "-0.25"
+    problems = [generate(TEMPLATES["bptt-gradient-w"], 5973)]
+    problems += [generated.problem(t.id, seed) for t in TEMPLATES.values() for seed in range(15)]
+    for problem in problems:
+        for text in _texts(problem):
+            assert not NEGATIVE_ZERO.search(text), (problem.variant_id, text)

@@ -78,7 +78,7 @@ def embedding_v_plus_d(model, ask, solved):
         return wrong_emb, f"{wrong_emb:,} {why}"
     if q == "embedding_share":
         wrong = round(share(wrong_emb, total - right + wrong_emb), solved.decimals)
-        return wrong, f"{wrong:.{solved.decimals}f}% {why}"
+        return wrong, f"{wrong:z.{solved.decimals}f}% {why}"
     if q == "largest_layer":
         counts = list(solved.steps["counts"])
         counts[k] = wrong_emb
@@ -328,7 +328,7 @@ def embedding_share_of_rest(model, ask, solved):
     if total == emb:
         return None
     wrong = round(share(emb, total - emb), solved.decimals)
-    return wrong, (f"{wrong:.{solved.decimals}f}% divides by the other layers' {total - emb:,} "
+    return wrong, (f"{wrong:z.{solved.decimals}f}% divides by the other layers' {total - emb:,} "
                    f"parameters; the share is of the whole model's {total:,}")
 
 

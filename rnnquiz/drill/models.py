@@ -199,7 +199,7 @@ def _embedding_share(model, ask, values, rng):
     exact = share(emb, total)
     lines = _rows(model)
     lines.append(f"the Embedding holds {emb:,} of {total:,} parameters: 100 × {emb:,} / "
-                 f"{total:,} = {exact:.{decimals}f}% (to {decimals} decimals)")
+                 f"{total:,} = {exact:z.{decimals}f}% (to {decimals} decimals)")
     return Solved("number", round(exact, decimals), lines, decimals=decimals,
                   tolerance=half_unit(decimals), derived={"total": total},
                   steps={"exact": exact, "layer": k})

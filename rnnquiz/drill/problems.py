@@ -113,7 +113,7 @@ def accepted_forms(kind, value, decimals) -> list:
     if kind == "yesno":
         return ["yes", "true"] if value else ["no", "false"]
     if kind == "number":
-        return [f"{value:.{decimals}f}"]
+        return [f"{value:z.{decimals}f}"]
     if kind == "text":
         return [value]
     forms = [str(value)]

@@ -62,7 +62,7 @@ def display(kind: str, value, decimals=None) -> str:
     if kind == "yesno":
         return "yes" if value else "no"
     if kind == "number":
-        return f"{value:,.{decimals}f}"
+        return f"{value:z,.{decimals}f}"
     if kind == "text":
         return str(value)
     return number(value)
@@ -259,10 +259,10 @@ def _forward(net, ask, values, rng):
     exact = (steps[t - 1].h if which == "h" else steps[t - 1].y)[0]
     lines = []
     for s in steps[:t]:
-        lines.append(f"t = {s.t}: a_{s.t} = W_xh·x_{s.t} + W_hh·h_{s.t - 1} = {s.a[0]:.4f}; "
-                     f"h_{s.t} = {act}(a_{s.t}) = {s.h[0]:.4f}; "
-                     f"y_{s.t} = {act}(W_hy·h_{s.t}) = {s.y[0]:.4f}")
-    lines.append(f"{ask['of']} = {exact:.{decimals}f} (to {decimals} decimals)")
+        lines.append(f"t = {s.t}: a_{s.t} = W_xh·x_{s.t} + W_hh·h_{s.t - 1} = {s.a[0]:z.4f}; "
+                     f"h_{s.t} = {act}(a_{s.t}) = {s.h[0]:z.4f}; "
+                     f"y_{s.t} = {act}(W_hy·h_{s.t}) = {s.y[0]:z.4f}")
+    lines.append(f"{ask['of']} = {exact:z.{decimals}f} (to {decimals} decimals)")
     derived = {"W_xh": _matrix_text(w["W_xh"]), "W_hh": _matrix_text(w["W_hh"]),
                "W_hy": _matrix_text(w["W_hy"])}
     for k, x in enumerate(w["xs"], 1):
@@ -301,7 +301,7 @@ def _gradient(net, ask, values, rng):
     lines = ["forward:"] + calc["lines"][:net.T] + ["backward, t = T .. 1:"] \
         + calc["lines"][net.T:]
     name = {"W_hh": "w", "W_xh": "u"}[ask["of"]]
-    lines.append(f"dL/d{name} = {exact:.{decimals}f}: the sum of one term per step, because the "
+    lines.append(f"dL/d{name} = {exact:z.{decimals}f}: the sum of one term per step, because the "
                  "same weight is used at every step")
     derived = {"W_xh": f"{u:g}", "W_hh": f"{w:g}", "target": f"{target:g}", "h_0": f"{h0:g}"}
     derived.update({f"x_{k}": f"{x:g}" for k, x in enumerate(xs, 1)})

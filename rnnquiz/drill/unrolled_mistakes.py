@@ -92,7 +92,7 @@ def forward_no_activation(net, ask, solved):
     if ask["quantity"] != "forward":
         return None
     wrong = _forward_variant(ask, solved, no_activation=True)
-    return wrong, (f"{wrong:.{solved.decimals}f} leaves out the activation: each value goes "
+    return wrong, (f"{wrong:z.{solved.decimals}f} leaves out the activation: each value goes "
                    f"through {solved.steps['activation']} before it is used")
 
 
@@ -100,7 +100,7 @@ def forward_no_recurrence(net, ask, solved):
     if ask["quantity"] != "forward" or solved.steps["t"] == 1:
         return None
     wrong = _forward_variant(ask, solved, no_recurrence=True)
-    return wrong, (f"{wrong:.{solved.decimals}f} drops W_hh·h_(t-1): after the first step the "
+    return wrong, (f"{wrong:z.{solved.decimals}f} drops W_hh·h_(t-1): after the first step the "
                    "previous hidden state feeds in too")
 
 
@@ -108,7 +108,7 @@ def gradient_last_term_only(net, ask, solved):
     if ask["quantity"] != "gradient" or net.T < 2:
         return None
     wrong = round(solved.steps["last"], solved.decimals)
-    return wrong, (f"{wrong:.{solved.decimals}f} keeps only the last step's term: the same "
+    return wrong, (f"{wrong:z.{solved.decimals}f} keeps only the last step's term: the same "
                    "weight is used at every step, so every step adds a term to its gradient")
 
 
@@ -119,7 +119,7 @@ def gradient_no_slope(net, ask, solved):
     calc = handcalc.one_neuron_bptt(info["u"], info["w"], info["xs"], info["target"],
                                     info["activation"], h0=info["h0"], ignore_slope=True)
     wrong = round(calc["d" + info["of"]], solved.decimals)
-    return wrong, (f"{wrong:.{solved.decimals}f} leaves out {info['activation']}'(a_t): the "
+    return wrong, (f"{wrong:z.{solved.decimals}f} leaves out {info['activation']}'(a_t): the "
                    "gradient passes through the activation's slope at every step")
 
 

@@ -81,11 +81,11 @@ def one_neuron_bptt(u, w, xs, target, activation="identity", h0=0.0, *,
         pre.append(a)
         hs.append(phi(a))
         lines.append(f"h_{t} = {activation}({_f(u)}·{_f(x)} + {_f(w)}·{_f(hs[-2], 4)}) = "
-                     f"{hs[-1] + 0.0:.4f}")
+                     f"{hs[-1]:z.4f}")
     T = len(xs)
     delta = hs[-1] - target
     lines.append(f"dL/dh_{T} = h_{T} - target = {_f(hs[-1], 4)} - {_f(target)} = "
-                 f"{delta + 0.0:.4f}")
+                 f"{delta:z.4f}")
     dw = du = 0.0
     last = None
     for t in range(T, 0, -1):
@@ -95,9 +95,9 @@ def one_neuron_bptt(u, w, xs, target, activation="identity", h0=0.0, *,
         if last is None:
             last = {"dW_hh": da * hs[t - 1], "dW_xh": da * xs[t - 1]}
         deriv = "" if activation == "identity" else f" · {activation}'(a_{t})"
-        lines.append(f"t = {t}: da_{t} = dL/dh_{t}{deriv} = {da + 0.0:.4f}; adds "
-                     f"{_f(da, 4)}·h_{t - 1} = {da * hs[t - 1] + 0.0:.4f} to dL/dw and "
-                     f"{_f(da, 4)}·x_{t} = {da * xs[t - 1] + 0.0:.4f} to dL/du")
+        lines.append(f"t = {t}: da_{t} = dL/dh_{t}{deriv} = {da:z.4f}; adds "
+                     f"{_f(da, 4)}·h_{t - 1} = {da * hs[t - 1]:z.4f} to dL/dw and "
+                     f"{_f(da, 4)}·x_{t} = {da * xs[t - 1]:z.4f} to dL/du")
         delta = da * w
-        lines.append(f"       dL/dh_{t - 1} = da_{t} · w = {delta + 0.0:.4f}")
+        lines.append(f"       dL/dh_{t - 1} = da_{t} · w = {delta:z.4f}")
     return {"h": hs, "dW_hh": dw, "dW_xh": du, "dh0": delta, "last": last, "lines": lines}
