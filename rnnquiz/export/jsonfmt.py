@@ -86,7 +86,7 @@ def iter_json_lines(lines, meta):
     for line in lines:
         yield sep + line
         sep = ",\n    "
-    yield "\n  ]\n}" if sep != "\n    " else "]\n}"
+    yield "\n  ]\n}\n" if sep != "\n    " else "]\n}\n"  # a text file ends its last line
 
 
 def iter_json(problems, meta):
