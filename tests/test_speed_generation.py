@@ -152,6 +152,62 @@ def test_moodle_questions_made_before_the_files_marks_get_them_filled_in():
     assert "&lt;?rnnquiz marks?&gt; {m}" in moodle.to_moodle_xml([odd], meta)
 
 
+def _package_contents(path, tmp_path):
+    """An .apkg's notes, cards, collection row and media, the times and time-based ids
+    left out (each package is stamped with the time it is written)."""
+    import json
+    import sqlite3
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        package.extract("collection.anki2", tmp_path / path.stem)
+        media = json.loads(package.read("media"))
+        files = {name: package.read(k) for k, name in media.items()}
+        members = package.namelist()
+    db = sqlite3.connect(tmp_path / path.stem / "collection.anki2")
+    try:
+        notes = db.execute("SELECT guid, mid, tags, flds, sfld, csum, flags, data "
+                           "FROM notes ORDER BY id").fetchall()
+        cards = db.execute("SELECT nid - (SELECT MIN(id) FROM notes), id - nid, did, ord, "
+                           "type, queue, due, ivl, factor, reps, lapses, left, odue, odid, "
+                           "flags, data FROM cards ORDER BY id").fetchall()
+        row = db.execute("SELECT * FROM col").fetchone()
+        schema = db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+    finally:
+        db.close()
+    stamp = re.compile(r'"(mod|id)": \d{10,}')
+    return notes, cards, [stamp.sub("", str(v)) for v in row[1:]], schema, members, files
+
+
+def test_an_apkg_written_a_note_at_a_time_holds_what_genanki_writes_whole(tmp_path):
+    genanki = pytest.importorskip("genanki")
+    from rnnquiz.export import anki
+
+    problems = [generate(t, 3) for t in shipped_templates()[::7]]
+    problems += [generate(t, 5) for t in shipped_templates() if t.figure][:3]
+    pieces = [anki.note_piece(p) for p in problems]
+    ours = tmp_path / "ours.apkg"
+    assert anki.write_apkg_pieces(iter(pieces), ours) == len(pieces)
+    # the same deck as genanki's own Package.write_to_file writes it
+    model = genanki.Model(
+        anki.MODEL_ID, "rnnquiz problem", fields=[{"name": name} for name in anki.FIELDS],
+        templates=[{"name": "Card 1", "qfmt": "{{Question}}",
+                    "afmt": '{{FrontSide}}<hr id="answer">{{Answer}}{{Solution}}'
+                            '<p style="font-size:small">{{VariantId}}</p>'}])
+    deck = genanki.Deck(anki.DECK_ID, anki.DECK_NAME)
+    for fields, skill, variant_id, _ in pieces:
+        deck.add_note(genanki.Note(model=model, fields=fields, tags=[skill],
+                                   guid=genanki.guid_for(variant_id)))
+    figures = dict(figure for *_, figure in pieces if figure is not None)
+    (tmp_path / "media").mkdir()
+    for name, text in figures.items():
+        (tmp_path / "media" / name).write_text(text, encoding="utf-8")
+    whole = tmp_path / "whole.apkg"
+    genanki.Package(deck, media_files=[str(tmp_path / "media" / name)
+                                       for name in sorted(figures)]).write_to_file(whole)
+    assert _package_contents(ours, tmp_path) == _package_contents(whole, tmp_path)
+
+
 def _worksheet_as_lists(problems, meta, part):
     """The worksheet as one list of lines, from the public question and key blocks: what
     to_markdown wrote before it was streamed (the reference for the streamed text)."""
