@@ -262,7 +262,20 @@ def export(fmt, count_, skills, seed, convention, problem_dirs, output, part):
         except OSError as e:
             raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
         click.echo(f"wrote {written} problems to {output} ({fmt})", err=True)
+        if fmt == "moodle" and not is_special(output):
+            _moodle_size_note(output, os.path.getsize(output), written)
     else:
         from rnnquiz.streams import write_stdout
 
         write_stdout(text if text.endswith("\n") else text + "\n")
+        if fmt == "moodle":
+            _moodle_size_note("the output", len(text.encode("utf-8")), written)
+
+
+def _moodle_size_note(where, size, count) -> None:
+    """The note saying a Moodle XML file is too large for Moodle's importer, if it is."""
+    from rnnquiz.export.moodle import size_note
+
+    note = size_note(size, count)
+    if note:
+        click.echo(f"note: {where} is {note}", err=True)

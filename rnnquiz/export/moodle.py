@@ -48,6 +48,24 @@ def cloze_feedback(text: str) -> str:
     return "".join(CLOZE_ENTITIES.get(ch, ch) for ch in html.escape(shown, quote=False))
 
 
+# Moodle reads an XML import whole with PHP's xml_parse_into_struct (lib/xmlize.php), and
+# libxml2 without XML_PARSE_HUGE refuses a document of more than this many bytes in one call
+# ("No memory"): a larger file does not import. tests/test_moodle_size.py checks the figure
+# against PHP's own parser when PHP is installed.
+PARSER_LIMIT = 10_000_000
+
+
+def size_note(size: int, count: int) -> str | None:
+    """The note for a Moodle XML file of ``size`` bytes holding ``count`` questions, when it
+    is too large for Moodle's importer; None when it is not."""
+    if size <= PARSER_LIMIT:
+        return None
+    fits = max(1, count * PARSER_LIMIT * 9 // (size * 10))  # a tenth to spare
+    return (f"{size / 1e6:.1f} MB: Moodle's XML import (PHP's libxml2 parser) stops at "
+            f"{PARSER_LIMIT / 1e6:.0f} MB; export at most about {fits:,} problems per file "
+            "(different --seed values give different problems)")
+
+
 GRADE = 2  # marks per question: a 2-D shape's two blanks are worth 1 each
 
 
