@@ -56,9 +56,13 @@ def _write_with_figures(output, produce) -> list:
 
     folder = os.path.dirname(os.path.abspath(output))
     names, writing = [], [output]
+    itself = os.path.realpath(output)
 
     def figure(stage, name, svg):
         writing[0] = name
+        if os.path.realpath(os.path.join(folder, name)) == itself:  # one would replace the other
+            raise click.ClickException(f"cannot write {name}: it is the output file itself; "
+                                       "give -o another name")
         stage(os.path.join(folder, name), svg)
         names.append(name)
         writing[0] = output
