@@ -120,6 +120,38 @@ def test_plan_is_reproducible_and_follows_the_weights():
     assert share > (expected + 1 / (1 + len(others))) / 2  # nearer 3x than equal weights
 
 
+def _plan_with_repeats(templates, count, seed):
+    """The plan as it was drawn before repeats were drawn again (with equal weights)."""
+    import random
+
+    from rnnquiz.drill.practice import SEED_RANGE
+
+    pools = {}
+    for t in sorted(templates, key=lambda t: t.id):
+        pools.setdefault(t.skill, []).append(t)
+    skills, rng = sorted(pools), random.Random(seed)
+    return [(rng.choice(pools[rng.choices(skills, weights=[1.0] * len(skills))[0]]),
+             rng.randrange(SEED_RANGE)) for _ in range(count)]
+
+
+def test_a_plan_holds_each_variant_once_and_is_as_before_until_a_repeat():
+    templates = list(TEMPLATES.values())
+    for count, seed in ((3000, 7), (2500, 1), (40, 3)):
+        picks, before = plan(templates, count, seed), _plan_with_repeats(templates, count, seed)
+        variants = [(t.id, s) for t, s in picks]
+        assert len(set(variants)) == count  # before: 3,000 problems held about 5 repeats
+        old = [(t.id, s) for t, s in before]
+        first = next((k for k in range(count) if old[k] in old[:k]), count)
+        assert variants[:first] == old[:first]  # the same problems up to the first repeat
+        assert first < count or variants == old
+    # a template with fewer variants than asked: every one once, then repeats
+    from rnnquiz.drill.practice import SEED_RANGE
+
+    one = [TEMPLATES["shape-wxh"]]
+    picks = plan(one, SEED_RANGE + 50, 2)
+    assert len({s for _, s in picks[:SEED_RANGE]}) == SEED_RANGE
+
+
 def test_scripted_practice_through_the_cli(tmp_path):
     shapes = [t for t in TEMPLATES.values() if t.skill == "shapes"]
     first = generate(*plan(shapes, 2, 42)[0])

@@ -81,7 +81,8 @@ def restrict_convention(template, convention):
 
 
 def plan(templates, count: int, seed: int, attempts=()) -> list:
-    """``count`` (template, variant seed) pairs, reproducible from ``seed`` and the history."""
+    """``count`` (template, variant seed) pairs, reproducible from ``seed`` and the history;
+    no pair twice while its template has variants left."""
     pools = defaultdict(list)
     for t in sorted(templates, key=lambda t: t.id):
         pools[t.skill].append(t)
@@ -94,9 +95,20 @@ def plan(templates, count: int, seed: int, attempts=()) -> list:
     cumulative = list(itertools.accumulate(weights[s] for s in skills))
     rng = random.Random(seed)
     picks = []
+    planned = set()  # (template id, variant seed) pairs already in the plan
+    per_template = Counter()
     for _ in range(count):
         skill = rng.choices(skills, cum_weights=cumulative)[0]
-        picks.append((rng.choice(pools[skill]), rng.randrange(SEED_RANGE)))
+        template = rng.choice(pools[skill])
+        variant = rng.randrange(SEED_RANGE)
+        # A variant already planned is drawn again: an export (a question bank, a deck whose
+        # notes are keyed by variant id) holds each problem once, until every variant of its
+        # template is in. A plan that met no repeat draws exactly what it did before.
+        while (template.id, variant) in planned and per_template[template.id] < SEED_RANGE:
+            variant = rng.randrange(SEED_RANGE)
+        planned.add((template.id, variant))
+        per_template[template.id] += 1
+        picks.append((template, variant))
     return picks
 
 
