@@ -10,6 +10,7 @@ from rnnquiz.calculator.rules import count, described
 from rnnquiz.description.network import integer, shown
 from rnnquiz.errors import ModelError, NetworkError, VerificationError
 from rnnquiz.witness import build_model
+from rnnquiz.witness.draws import replay
 
 # Above this many parameters the weights are not allocated: shapes and counts are still checked
 # (the witness builds zero-stride placeholders), the forward pass is skipped.
@@ -117,7 +118,7 @@ def verify(net, *, run_forward: bool = True, seed: int = 0, batch: int = 2) -> V
         result.differences.append(
             f"total without bias: engine says {engine.without_bias}, NumPy model has {without}")
     if run_forward and engine.total <= FORWARD_LIMIT:
-        rng = np.random.default_rng(seed)
+        rng = replay(seed)
         model = build_model(net, rng=rng)
         T = min(net.T or 3, FORWARD_STEPS)
         xs = rng.standard_normal((T, batch, net.m))
@@ -364,7 +365,7 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
             # and that run is the forward check; its shapes and counts are the ones compared.
             # Past the limits the build stops early, and placeholders give the shapes.
             try:
-                model = build_whole(spec, T=T, batch=batch, rng=np.random.default_rng(seed),
+                model = build_whole(spec, T=T, batch=batch, rng=replay(seed),
                                     limits=limits)
             except TooLarge:
                 model = None
@@ -379,7 +380,7 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
     result = compare_model(engine, shapes, with_bias=with_bias, without_bias=without_bias)
     if small and limits.fits(shapes):  # the witness's own figures allow the forward check
         if model is None:  # (stopped by its buffers alone: build it again without limits)
-            model = build_whole(spec, T=T, batch=batch, rng=np.random.default_rng(seed))
+            model = build_whole(spec, T=T, batch=batch, rng=replay(seed))
         y = model.layers[-1].outputs[0]
         result.forward_input, result.forward_output = model.input_shape, y.shape
         if not np.all(np.isfinite(y)):

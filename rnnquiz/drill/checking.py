@@ -16,6 +16,7 @@ import numpy as np
 from rnnquiz.drill.models import is_model
 from rnnquiz.verification import FORWARD_LIMIT
 from rnnquiz.witness import Model, build_model
+from rnnquiz.witness.draws import replay
 
 SMALL = 2  # sizes of the stand-in network when the real one is too large to run
 # A check runs the model over at most this many cell-steps (T x layers x directions) and
@@ -65,8 +66,8 @@ def _runnable(net):
 
 def _run(net, with_head=True):
     """(model, outputs) after one forward pass of a batch of 1 over T steps."""
-    model = build_model(net, rng=np.random.default_rng(0))
-    xs = np.random.default_rng(1).standard_normal((net.T, 1, net.m))
+    model = build_model(net, rng=replay(0))
+    xs = replay(1).standard_normal((net.T, 1, net.m))
     out = model.forward(xs) if with_head else model.hidden(xs)
     return model, out
 
@@ -193,7 +194,7 @@ def _check(net, ask: dict, solved) -> list:
             return []  # a stand-in would have other sizes; the count was checked by the engine
 
         def measure(small):
-            model = build_model(small, rng=np.random.default_rng(0))
+            model = build_model(small, rng=replay(0))
             _, cache = model.forward_cache(np.zeros((small.T, 1, small.m)))
             kept = 0
             for _, _, caches in cache["record"]:
@@ -204,7 +205,7 @@ def _check(net, ask: dict, solved) -> list:
         got = _over_time(net, measure)
     elif q == "gradient_terms":
         def measure(small):
-            model = build_model(small, rng=np.random.default_rng(0))
+            model = build_model(small, rng=replay(0))
             ys, cache = model.forward_cache(np.ones((small.T, 1, small.m)))
             model.backward(cache, np.ones_like(ys))
             return cache["steps"][0]["dxp"].shape[0]  # one per-step term per use of weights

@@ -23,6 +23,7 @@ from rnnquiz.witness.cells import (
     rnn_step,
     rnn_step_backward,
 )
+from rnnquiz.witness.draws import replay
 from rnnquiz.witness.params import KerasLayer, PyTorchLayer, TextbookLayer
 
 KERAS_NAMES = {"rnn": "simple_rnn", "lstm": "lstm", "gru": "gru"}
@@ -81,7 +82,7 @@ class Model:
         self.allocated = allocate
         self.dtype = np.dtype(dtype)  # the weights' (a placeholder's bytes are not)
         if rng is None and allocate:  # a placeholder needs no random numbers
-            rng = np.random.default_rng(0)
+            rng = replay(0)
         make = _maker(rng, dtype, allocate, 1.0 / math.sqrt(n))
         directions = ("fwd", "bwd") if bidirectional else ("fwd",)
         width = self.proj_size or n  # what one direction of a layer outputs

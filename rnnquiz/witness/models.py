@@ -32,6 +32,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnquiz.errors import ModelError
+from rnnquiz.witness.draws import replay
 from rnnquiz.witness.layers import Maker, TooLarge, keras_base_name, make_layer
 
 DEFAULT_T = 3
@@ -122,7 +123,7 @@ class WitnessModel:
         if batch == 0:  # a shape-only pass: nothing to draw
             return np.zeros(shape, np.int64 if self.index_range is not None
                             else self.layers[0].maker.dtype)
-        rng = rng if rng is not None else np.random.default_rng(1)
+        rng = rng if rng is not None else replay(1)
         if self.index_range is not None:
             ids = rng.integers(*self.index_range, size=shape)
             low, high = self.index_range
@@ -256,7 +257,7 @@ def build_model(spec, *, T=None, batch=None, rng=None, allocate=True,
     if T < 1 or batch < 1:
         raise ValueError("T and batch must be at least 1")
     if rng is None and allocate:  # placeholders draw nothing
-        rng = np.random.default_rng(0)
+        rng = replay(0)
     maker = Maker(rng, dtype, allocate, max_values=None if limits is None else limits.parameters)
     if spec.framework == "keras":
         names = _keras_names(spec)

@@ -18,6 +18,7 @@ import numpy as np
 
 from rnnquiz.errors import ModelError
 from rnnquiz.witness import cells
+from rnnquiz.witness.draws import replay
 
 
 class TooLarge(Exception):
@@ -46,7 +47,7 @@ class Maker:
 
     def __init__(self, rng=None, dtype=np.float64, allocate=True, max_values=None):
         if rng is None and allocate:  # placeholders draw nothing
-            rng = np.random.default_rng(0)
+            rng = replay(0)
         self.rng = rng
         self.dtype = np.dtype(dtype)
         self.allocate = allocate

@@ -1,0 +1,96 @@
+"""The witness's replayed draws are np.random.default_rng(seed)'s, call for call."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rnnquiz.description.network import Network
+from rnnquiz.witness import build_model, draws
+from rnnquiz.witness.draws import replay
+from rnnquiz.witness.models import build_model as build_whole
+
+sizes = st.one_of(st.integers(0, 300), st.tuples(st.integers(0, 9), st.integers(0, 40)),
+                  st.just((2, 3, 4)), st.just(np.int64(5)))
+calls = st.one_of(
+    st.tuples(st.just("random"), sizes),
+    st.tuples(st.just("random_out"), st.integers(1, 200)),
+    st.tuples(st.just("standard_normal"), sizes),
+    st.tuples(st.just("random_f32"), sizes),
+    st.tuples(st.just("integers"), st.integers(1, 50)),
+    st.tuples(st.just("uniform"), st.integers(1, 20)),
+)
+
+
+def _call(rng, what, arg):
+    if what == "random":
+        return rng.random(arg)
+    if what == "random_out":
+        out = np.full(arg, -1.0)
+        assert rng.random(out=out) is out
+        return out
+    if what == "standard_normal":
+        return rng.standard_normal(arg)
+    if what == "random_f32":
+        return rng.random(arg, dtype=np.float32)
+    if what == "integers":
+        return rng.integers(0, 1000, size=arg)
+    return rng.uniform(-2.0, 3.0, size=arg)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([0, 1, 7]), st.lists(calls, max_size=6), st.booleans())
+def test_every_sequence_of_calls_gives_default_rngs_values(seed, sequence, small_store):
+    limit = draws.STORE_LIMIT
+    draws.STORE_LIMIT = 250 if small_store else limit  # past the store: the real Generator
+    try:
+        ours, theirs = replay(seed), np.random.default_rng(seed)
+        for what, arg in sequence:
+            a, b = _call(ours, what, arg), _call(theirs, what, arg)
+            assert a.dtype == b.dtype and a.shape == b.shape
+            assert np.array_equal(a, b), (what, arg)
+            assert a.flags.writeable and a.flags.owndata or what == "random_out"
+    finally:
+        draws.STORE_LIMIT = limit
+
+
+def test_a_replayed_array_is_its_own_and_the_store_is_unchanged():
+    first = replay(3).random(10)
+    first[:] = 0
+    assert np.array_equal(replay(3).random(10), np.random.default_rng(3).random(10))
+
+
+def test_bad_sizes_fail_as_numpy_fails():
+    for size in (-1, (2, -3), 2.5, "3"):
+        with pytest.raises((ValueError, TypeError)) as theirs:
+            np.random.default_rng(0).random(size)
+        with pytest.raises(theirs.type):
+            replay(0).random(size)
+
+
+def test_the_store_holds_a_few_seeds_only():
+    for seed in range(20):
+        replay(seed + 100).random(5)
+    assert len(draws._STORES) <= draws.STORES
+
+
+@pytest.mark.parametrize("line", [
+    "Embedding(30000, 64) > LSTM(128) > Dense(10)",  # a table past Maker.BLOCK (out=)
+    "nn.GRU(8, 16, num_layers=2, bidirectional=True) > nn.Linear(32, 3)",
+])
+def test_a_whole_model_built_on_a_replay_is_the_one_built_on_default_rng(line):
+    ours = build_whole(line, rng=replay(0))
+    theirs = build_whole(line, rng=np.random.default_rng(0))
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    for (_, a), (_, b) in zip(ours.named_parameters(), theirs.named_parameters(), strict=True):
+        assert np.array_equal(a, b)
+    assert np.array_equal(ours.layers[-1].outputs[0], theirs.layers[-1].outputs[0])
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_a_network_built_on_a_replay_is_the_one_built_on_default_rng(cell):
+    net = Network(m=5, n=7, p=3, cell=cell, layers=2, bidirectional=True, convention="pytorch")
+    ours = build_model(net, rng=replay(0))
+    theirs = build_model(net, rng=np.random.default_rng(0))
+    for (_, a), (_, b) in zip(ours.named_parameters(), theirs.named_parameters(), strict=True):
+        assert np.array_equal(a, b)
