@@ -366,6 +366,7 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
             # Past the limits the build stops early, and placeholders give the shapes.
             try:
                 model = build_whole(spec, T=T, batch=batch, rng=replay(seed),
+                                    inputs=replay(seed + 1),
                                     limits=limits)
             except TooLarge:
                 model = None
@@ -380,7 +381,8 @@ def verify_model(spec, *, T=None, batch=None, seed: int = 0) -> ModelVerificatio
     result = compare_model(engine, shapes, with_bias=with_bias, without_bias=without_bias)
     if small and limits.fits(shapes):  # the witness's own figures allow the forward check
         if model is None:  # (stopped by its buffers alone: build it again without limits)
-            model = build_whole(spec, T=T, batch=batch, rng=replay(seed))
+            model = build_whole(spec, T=T, batch=batch, rng=replay(seed),
+                                inputs=replay(seed + 1))
         y = model.layers[-1].outputs[0]
         result.forward_input, result.forward_output = model.input_shape, y.shape
         if not np.all(np.isfinite(y)):

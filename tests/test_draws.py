@@ -11,7 +11,7 @@ from rnnquiz.witness.draws import replay
 from rnnquiz.witness.models import build_model as build_whole
 
 sizes = st.one_of(st.integers(0, 300), st.tuples(st.integers(0, 9), st.integers(0, 40)),
-                  st.just((2, 3, 4)), st.just(np.int64(5)))
+                  st.just((2, 3, 4)), st.just([3, 2]), st.just(np.int64(5)))
 calls = st.one_of(
     st.tuples(st.just("random"), sizes),
     st.tuples(st.just("random_out"), st.integers(1, 200)),
@@ -94,3 +94,26 @@ def test_a_network_built_on_a_replay_is_the_one_built_on_default_rng(cell):
     theirs = build_model(net, rng=np.random.default_rng(0))
     for (_, a), (_, b) in zip(ours.named_parameters(), theirs.named_parameters(), strict=True):
         assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("line", [
+    "Embedding(5000, 32, input_length=100) > LSTM(100) > Dense(1, activation='sigmoid')",
+    "nn.Embedding(10000, 300) > nn.LSTM(300, 128, num_layers=2, bidirectional=True, "
+    "batch_first=True) > nn.Linear(256, 5)",
+    "Input(shape=(20, 8)) > Bidirectional(GRU(16)) > Dense(3)",
+])
+def test_the_checks_draw_every_weight_from_the_store(line, monkeypatch):
+    """verify_model draws its example input from a replay of its own, so the weights' replay
+    makes no other call and never needs a real Generator (the check's weights were all drawn
+    anew when the input came first from the same replay)."""
+    from rnnquiz import verification
+
+    made = []
+
+    def tracked(seed):
+        made.append(replay(seed))
+        return made[-1]
+    monkeypatch.setattr(verification, "replay", tracked)
+    assert verification.verify_model(line).ok
+    weights = made[0]
+    assert weights._used > 0 and weights._real is None

@@ -34,8 +34,8 @@ class _Store:
         self.values = np.empty(0)
 
     def upto(self, end: int) -> np.ndarray:
-        have = len(self.values)
-        if end > have:
+        if end > len(self.values):
+            have = len(self.values)
             grow = min(max(end, 2 * have, 4096), STORE_LIMIT)
             more = getattr(self._generator, self._kind)(grow - have)
             self.values = np.concatenate([self.values, more])
@@ -66,8 +66,8 @@ def _shape(size, out):
     if size is None:
         return None
     try:
-        shape = (operator.index(size),) if not isinstance(size, tuple) \
-            else tuple(operator.index(s) for s in size)
+        shape = tuple(operator.index(s) for s in size) if isinstance(size, tuple | list) \
+            else (operator.index(size),)
     except TypeError:
         return None
     return shape if all(s >= 0 for s in shape) else None
@@ -83,6 +83,7 @@ class Replay:
         self._kind = None  # the one kind drawn so far, while every draw came from the store
         self._used = 0  # values of that kind drawn so far
         self._real = None  # the real Generator, once a call needed one
+        self._store = None  # the store of that kind for this seed
 
     def random(self, size=None, dtype=np.float64, out=None):
         return self._draw("random", size, dtype, out)
@@ -91,17 +92,23 @@ class Replay:
         return self._draw("standard_normal", size, dtype, out)
 
     def _draw(self, kind, size, dtype, out):
-        if self._real is None and self._kind in (None, kind) and dtype in (float, np.float64):
-            shape = _shape(size, out)
+        if self._real is None and (self._kind is None or self._kind == kind) \
+                and (dtype is np.float64 or dtype is float):
+            shape = (size,) if type(size) is int and size >= 0 and out is None \
+                else _shape(size, out)
             if shape is not None:
-                end = self._used + math.prod(shape)
+                start = self._used
+                end = start + (shape[0] if len(shape) == 1 else math.prod(shape))
                 if end <= STORE_LIMIT:
-                    values = _store(self._seed, kind).upto(end)[self._used:end]
+                    store = self._store
+                    if store is None:
+                        store = self._store = _store(self._seed, kind)
+                    values = store.upto(end)[start:end]
                     self._kind, self._used = kind, end
                     if out is not None:
                         out.reshape(-1)[...] = values
                         return out
-                    return values.reshape(shape).copy()
+                    return values.reshape(shape).copy() if len(shape) > 1 else values.copy()
         return getattr(self.generator(), kind)(size, dtype=dtype, out=out)
 
     def generator(self) -> np.random.Generator:

@@ -233,12 +233,14 @@ def _torch_input(spec, T):
     return shape, index, shape.index(-1)
 
 
-def build_model(spec, *, T=None, batch=None, rng=None, allocate=True,
+def build_model(spec, *, T=None, batch=None, rng=None, inputs=None, allocate=True,
                 dtype=np.float64, limits: Limits | None = None) -> WitnessModel:
     """Build and run the witness for a model line or :class:`ModelSpec`.
 
     ``T`` fills an open time axis (default 3), ``batch`` the examples (default 2); ``rng`` (a
-    numpy Generator) draws the weights and the example input. With ``allocate=False`` the
+    numpy Generator) draws the weights, and the example input first unless ``inputs`` (another
+    Generator) is given to draw it: then every draw from ``rng`` is a weight, which lets a
+    :func:`~rnnquiz.witness.draws.replay` serve them all from its store. With ``allocate=False`` the
     tensors are zero-stride placeholders and the run has no elements (see the module's
     docstring). After this, every layer's ``output_shapes`` is set.
 
@@ -275,7 +277,7 @@ def build_model(spec, *, T=None, batch=None, rng=None, allocate=True,
         if max(model.input_shape, default=0) > limits.steps:
             raise TooLarge(f"an input of shape {model.input_shape}: past {limits.steps} steps")
         model.limits = limits
-    x = model.example_input(rng, batch=batch if allocate else 0)
+    x = model.example_input(rng if inputs is None else inputs, batch=batch if allocate else 0)
     model.forward(x)
     if not allocate:  # the run had no examples: report the batch asked for
         for layer in layers:
