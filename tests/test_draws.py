@@ -117,3 +117,18 @@ def test_the_checks_draw_every_weight_from_the_store(line, monkeypatch):
     assert verification.verify_model(line).ok
     weights = made[0]
     assert weights._used > 0 and weights._real is None
+
+
+def test_threads_growing_one_store_at_once_get_default_rngs_values():
+    from concurrent.futures import ThreadPoolExecutor
+
+    draws._STORES.clear()
+    expected = np.random.default_rng(11).random(300_000)
+
+    def draw(k):
+        r = replay(11)
+        return [r.random(1000 + 37 * k) for _ in range(8)]
+
+    with ThreadPoolExecutor(8) as pool:
+        for got in pool.map(draw, range(16)):
+            assert np.array_equal(np.concatenate(got), expected[:sum(map(len, got))])

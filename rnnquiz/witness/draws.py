@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import operator
+import threading
 
 import numpy as np
 
@@ -31,27 +32,40 @@ class _Store:
     def __init__(self, seed: int, kind: str):
         self._generator = np.random.default_rng(seed)
         self._kind = kind
+        self._lock = threading.Lock()  # two threads growing it at once would skip values
         self.values = np.empty(0)
 
     def upto(self, end: int) -> np.ndarray:
-        if end > len(self.values):
-            have = len(self.values)
-            grow = min(max(end, 2 * have, 4096), STORE_LIMIT)
-            more = getattr(self._generator, self._kind)(grow - have)
-            self.values = np.concatenate([self.values, more])
-            self.values.flags.writeable = False
-        return self.values
+        """The store, holding at least ``end`` values."""
+        values = self.values
+        if end > len(values):
+            with self._lock:
+                values = self.values
+                if end > len(values):
+                    have = len(values)
+                    grow = min(max(end, 2 * have, 4096), STORE_LIMIT)
+                    values = np.concatenate([values, getattr(self._generator, self._kind)(
+                        grow - have)])
+                    values.flags.writeable = False
+                    self.values = values
+        return values
 
 
 _STORES: dict = {}
 
 
+_STORES_LOCK = threading.Lock()
+
+
 def _store(seed: int, kind: str) -> _Store:
     store = _STORES.get((seed, kind))
     if store is None:
-        if len(_STORES) >= STORES:
-            del _STORES[next(iter(_STORES))]
-        store = _STORES[(seed, kind)] = _Store(seed, kind)
+        with _STORES_LOCK:
+            store = _STORES.get((seed, kind))
+            if store is None:
+                if len(_STORES) >= STORES:
+                    del _STORES[next(iter(_STORES))]
+                store = _STORES[(seed, kind)] = _Store(seed, kind)
     return store
 
 
