@@ -15,9 +15,9 @@ else.
 
 from __future__ import annotations
 
+import _thread  # its lock: the threading module is 5 ms to import, and nothing else needs it
 import math
 import operator
-import threading
 
 import numpy as np
 
@@ -32,7 +32,7 @@ class _Store:
     def __init__(self, seed: int, kind: str):
         self._generator = np.random.default_rng(seed)
         self._kind = kind
-        self._lock = threading.Lock()  # two threads growing it at once would skip values
+        self._lock = _thread.allocate_lock()  # two threads growing it at once would skip values
         self.values = np.empty(0)
 
     def upto(self, end: int) -> np.ndarray:
@@ -54,7 +54,7 @@ class _Store:
 _STORES: dict = {}
 
 
-_STORES_LOCK = threading.Lock()
+_STORES_LOCK = _thread.allocate_lock()
 
 
 def _store(seed: int, kind: str) -> _Store:
