@@ -15,9 +15,12 @@ else.
 
 from __future__ import annotations
 
+import copy
 import math
 import operator
+import os
 import threading
+import weakref
 
 import numpy as np
 
@@ -30,10 +33,19 @@ class _Store:
     (read-only: what a replay hands out is always a copy)."""
 
     def __init__(self, seed: int, kind: str):
+        self._seed = seed
         self._generator = np.random.default_rng(seed)
         self._kind = kind
         self._lock = threading.Lock()  # two threads growing it at once would skip values
         self.values = np.empty(0)
+        _EVERY_STORE.add(self)
+
+    def _after_fork(self):
+        """In a forked child (one thread): a thread of the parent may have held the lock, or
+        been halfway through a draw (the generator ahead of ``values``, its own lock held), at
+        the fork. A new lock, and a generator brought again to the end of ``values``."""
+        self._lock = threading.Lock()
+        self._generator = None
 
     def upto(self, end: int) -> np.ndarray:
         """The store, holding at least ``end`` values."""
@@ -43,6 +55,8 @@ class _Store:
                 values = self.values
                 if end > len(values):
                     have = len(values)
+                    if self._generator is None:  # (after a fork)
+                        self._generator = _generator_at(self._seed, self._kind, have)
                     grow = min(max(end, 2 * have, 4096), STORE_LIMIT)
                     values = np.concatenate([values, getattr(self._generator, self._kind)(
                         grow - have)])
@@ -52,9 +66,29 @@ class _Store:
 
 
 _STORES: dict = {}
-
-
+_EVERY_STORE: weakref.WeakSet = weakref.WeakSet()  # the evicted ones that replays still hold too
 _STORES_LOCK = threading.Lock()
+
+
+def _after_fork_in_child():
+    global _STORES_LOCK
+    _STORES_LOCK = threading.Lock()
+    for store in list(_EVERY_STORE):
+        store._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _generator_at(seed: int, kind, used: int) -> np.random.Generator:
+    """``np.random.default_rng(seed)`` after ``used`` draws of one value of ``kind``."""
+    generator = np.random.default_rng(seed)
+    if kind == "random":  # one 64-bit step per double
+        generator.bit_generator.advance(used)
+    elif kind == "standard_normal":  # a varying number of steps: draw them again
+        generator.standard_normal(used)
+    return generator
 
 
 def _store(seed: int, kind: str) -> _Store:
@@ -70,21 +104,26 @@ def _store(seed: int, kind: str) -> _Store:
 
 
 def _shape(size, out):
-    """The shape a call asks for, or None when the call must go to a real Generator (no size,
-    an out array that is not C-contiguous float64, a size that is not one)."""
+    """The shape a call asks for, or None when the call must go to a real Generator, which
+    gives what numpy gives or raises what numpy raises: no size, an out array that is not an
+    aligned, writable, C-contiguous float64 ndarray, a size that is not one (a bool, a float,
+    a negative or a huge dimension)."""
     if out is not None:
-        if size is not None or out.dtype != np.float64 or not out.flags.c_contiguous \
-                or not out.flags.writeable:
+        if size is not None or not isinstance(out, np.ndarray) or out.dtype != np.float64 \
+                or not (out.flags.c_contiguous and out.flags.writeable and out.flags.aligned):
             return None
         return out.shape
     if size is None:
         return None
+    sizes = size if isinstance(size, tuple | list) else (size,)
     try:
-        shape = tuple(operator.index(s) for s in size) if isinstance(size, tuple | list) \
-            else (operator.index(size),)
+        shape = tuple(map(operator.index, sizes))
     except TypeError:
         return None
-    return shape if all(s >= 0 for s in shape) else None
+    for s, given in zip(shape, sizes, strict=False):  # (operator.index reads True as 1)
+        if not 0 <= s <= STORE_LIMIT or given is True or given is False:
+            return None
+    return shape
 
 
 class Replay:
@@ -122,20 +161,21 @@ class Replay:
                     if out is not None:
                         out.reshape(-1)[...] = values
                         return out
-                    return values.reshape(shape).copy() if len(shape) > 1 else values.copy()
+                    return values.reshape(shape).copy() if len(shape) != 1 else values.copy()
         return getattr(self.generator(), kind)(size, dtype=dtype, out=out)
 
     def generator(self) -> np.random.Generator:
         """The real Generator at the point of the stream this replay has reached; from now on
         every draw is its."""
         if self._real is None:
-            real = np.random.default_rng(self._seed)
-            if self._kind == "random":  # one 64-bit step per double
-                real.bit_generator.advance(self._used)
-            elif self._kind == "standard_normal":  # a varying number of steps: draw them again
-                real.standard_normal(self._used)
-            self._real = real
+            self._real = _generator_at(self._seed, self._kind, self._used)
         return self._real
+
+    def __getstate__(self):  # the store is found again from the seed (a lock cannot be pickled)
+        return {**self.__dict__, "_store": None}
+
+    def __copy__(self):  # as a Generator's copy: one of its own, from the same point on
+        return copy.deepcopy(self)
 
     def __getattr__(self, name):  # integers, choice, ...: the real Generator's
         if name.startswith("__"):
