@@ -233,3 +233,21 @@ def test_the_textbook_checks_draw_every_weight_from_the_store(monkeypatch):
             "gradient_terms"} <= checked
     assert made and all(r._real is None for r in made)
     assert {r._seed for r in made if r._used} == {0, 1}
+
+
+def test_a_growth_interrupted_after_its_draw_skips_no_values(monkeypatch):
+    """An exception between the store's draw and its new values' place (Ctrl-C in a
+    notebook, a MemoryError) left the generator ahead of the store: the next growth skipped
+    the values drawn for nothing."""
+    draws._STORES.clear()
+    replay(13).standard_normal(10)  # the store exists, 4,096 values long
+    concatenate = np.concatenate
+
+    def interrupted(*args, **kwargs):
+        monkeypatch.setattr(np, "concatenate", concatenate)
+        raise KeyboardInterrupt
+    monkeypatch.setattr(np, "concatenate", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        replay(13).standard_normal(5000)
+    assert np.array_equal(replay(13).standard_normal(9000),
+                          np.random.default_rng(13).standard_normal(9000))

@@ -55,13 +55,16 @@ class _Store:
                 values = self.values
                 if end > len(values):
                     have = len(values)
-                    if self._generator is None:  # (after a fork)
-                        self._generator = _generator_at(self._seed, self._kind, have)
+                    # The generator is at the end of the values while it is kept; None from
+                    # the draw to the new values' place (an exception there, Ctrl-C say, left
+                    # it ahead of them: values skipped) and after a fork: then made again.
+                    generator = self._generator or _generator_at(self._seed, self._kind, have)
+                    self._generator = None
                     grow = min(max(end, 2 * have, 4096), STORE_LIMIT)
-                    values = np.concatenate([values, getattr(self._generator, self._kind)(
-                        grow - have)])
+                    values = np.concatenate([values, getattr(generator, self._kind)(grow - have)])
                     values.flags.writeable = False
                     self.values = values
+                    self._generator = generator
         return values
 
 
