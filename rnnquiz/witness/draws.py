@@ -25,7 +25,10 @@ import weakref
 import numpy as np
 
 STORE_LIMIT = 1 << 20  # values of one kind kept per seed: 8 MB of float64
-STORES = 4  # seeds and kinds kept at once (the checks use three); the oldest goes first
+# Seeds and kinds kept at once, the oldest going first: the checks use two, (0, "random") for
+# weights and (1, "standard_normal") for inputs. At most STORES x 8 MB per process, and those
+# an older replay still holds (an evicted store lives on while a replay of it does).
+STORES = 4
 
 
 class _Store:
@@ -132,6 +135,10 @@ def _shape(size, out):
 class Replay:
     """A stand-in for ``np.random.default_rng(seed)`` (see the module's docstring): the same
     draws for the same calls, ``random`` and ``standard_normal`` from the store while they can.
+
+    One replay belongs to one thread: two threads drawing from one replay at once may be given
+    the same values (a Generator's draws take its bit generator's lock; a lock here would cost
+    every draw). Replays of one seed in different threads are safe (the store has a lock).
     """
 
     def __init__(self, seed: int):
