@@ -16,13 +16,19 @@ else.
 from __future__ import annotations
 
 import _thread  # its lock: the threading module is 5 ms to import, and nothing else needs it
+import copy
 import math
 import operator
+import os
+import weakref
 
 import numpy as np
 
 STORE_LIMIT = 1 << 20  # values of one kind kept per seed: 8 MB of float64
-STORES = 4  # seeds and kinds kept at once (the checks use three); the oldest goes first
+# Seeds and kinds kept at once, the oldest going first: the checks use two, (0, "random") for
+# weights and (1, "standard_normal") for inputs. At most STORES x 8 MB per process, and those
+# an older replay still holds (an evicted store lives on while a replay of it does).
+STORES = 4
 
 
 class _Store:
@@ -30,10 +36,19 @@ class _Store:
     (read-only: what a replay hands out is always a copy)."""
 
     def __init__(self, seed: int, kind: str):
+        self._seed = seed
         self._generator = np.random.default_rng(seed)
         self._kind = kind
         self._lock = _thread.allocate_lock()  # two threads growing it at once would skip values
         self.values = np.empty(0)
+        _EVERY_STORE.add(self)
+
+    def _after_fork(self):
+        """In a forked child (one thread): a thread of the parent may have held the lock, or
+        been halfway through a draw (the generator ahead of ``values``, its own lock held), at
+        the fork. A new lock, and a generator brought again to the end of ``values``."""
+        self._lock = _thread.allocate_lock()
+        self._generator = None
 
     def upto(self, end: int) -> np.ndarray:
         """The store, holding at least ``end`` values."""
@@ -43,18 +58,43 @@ class _Store:
                 values = self.values
                 if end > len(values):
                     have = len(values)
+                    # The generator is at the end of the values while it is kept; None from
+                    # the draw to the new values' place (an exception there, Ctrl-C say, left
+                    # it ahead of them: values skipped) and after a fork: then made again.
+                    generator = self._generator or _generator_at(self._seed, self._kind, have)
+                    self._generator = None
                     grow = min(max(end, 2 * have, 4096), STORE_LIMIT)
-                    values = np.concatenate([values, getattr(self._generator, self._kind)(
-                        grow - have)])
+                    values = np.concatenate([values, getattr(generator, self._kind)(grow - have)])
                     values.flags.writeable = False
                     self.values = values
+                    self._generator = generator
         return values
 
 
 _STORES: dict = {}
-
-
+_EVERY_STORE: weakref.WeakSet = weakref.WeakSet()  # the evicted ones that replays still hold too
 _STORES_LOCK = _thread.allocate_lock()
+
+
+def _after_fork_in_child():
+    global _STORES_LOCK
+    _STORES_LOCK = _thread.allocate_lock()
+    for store in list(_EVERY_STORE):
+        store._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _generator_at(seed: int, kind, used: int) -> np.random.Generator:
+    """``np.random.default_rng(seed)`` after ``used`` draws of one value of ``kind``."""
+    generator = np.random.default_rng(seed)
+    if kind == "random":  # one 64-bit step per double
+        generator.bit_generator.advance(used)
+    elif kind == "standard_normal":  # a varying number of steps: draw them again
+        generator.standard_normal(used)
+    return generator
 
 
 def _store(seed: int, kind: str) -> _Store:
@@ -70,26 +110,35 @@ def _store(seed: int, kind: str) -> _Store:
 
 
 def _shape(size, out):
-    """The shape a call asks for, or None when the call must go to a real Generator (no size,
-    an out array that is not C-contiguous float64, a size that is not one)."""
+    """The shape a call asks for, or None when the call must go to a real Generator, which
+    gives what numpy gives or raises what numpy raises: no size, an out array that is not an
+    aligned, writable, C-contiguous float64 ndarray, a size that is not one (a bool, a float,
+    a negative or a huge dimension)."""
     if out is not None:
-        if size is not None or out.dtype != np.float64 or not out.flags.c_contiguous \
-                or not out.flags.writeable:
+        if size is not None or not isinstance(out, np.ndarray) or out.dtype != np.float64 \
+                or not (out.flags.c_contiguous and out.flags.writeable and out.flags.aligned):
             return None
         return out.shape
     if size is None:
         return None
+    sizes = size if isinstance(size, tuple | list) else (size,)
     try:
-        shape = tuple(operator.index(s) for s in size) if isinstance(size, tuple | list) \
-            else (operator.index(size),)
+        shape = tuple(map(operator.index, sizes))
     except TypeError:
         return None
-    return shape if all(s >= 0 for s in shape) else None
+    for s, given in zip(shape, sizes, strict=False):  # (operator.index reads True as 1)
+        if not 0 <= s <= STORE_LIMIT or given is True or given is False:
+            return None
+    return shape
 
 
 class Replay:
     """A stand-in for ``np.random.default_rng(seed)`` (see the module's docstring): the same
     draws for the same calls, ``random`` and ``standard_normal`` from the store while they can.
+
+    One replay belongs to one thread: two threads drawing from one replay at once may be given
+    the same values (a Generator's draws take its bit generator's lock; a lock here would cost
+    every draw). Replays of one seed in different threads are safe (the store has a lock).
     """
 
     def __init__(self, seed: int):
@@ -122,20 +171,21 @@ class Replay:
                     if out is not None:
                         out.reshape(-1)[...] = values
                         return out
-                    return values.reshape(shape).copy() if len(shape) > 1 else values.copy()
+                    return values.reshape(shape).copy() if len(shape) != 1 else values.copy()
         return getattr(self.generator(), kind)(size, dtype=dtype, out=out)
 
     def generator(self) -> np.random.Generator:
         """The real Generator at the point of the stream this replay has reached; from now on
         every draw is its."""
         if self._real is None:
-            real = np.random.default_rng(self._seed)
-            if self._kind == "random":  # one 64-bit step per double
-                real.bit_generator.advance(self._used)
-            elif self._kind == "standard_normal":  # a varying number of steps: draw them again
-                real.standard_normal(self._used)
-            self._real = real
+            self._real = _generator_at(self._seed, self._kind, self._used)
         return self._real
+
+    def __getstate__(self):  # the store is found again from the seed (a lock cannot be pickled)
+        return {**self.__dict__, "_store": None}
+
+    def __copy__(self):  # as a Generator's copy: one of its own, from the same point on
+        return copy.deepcopy(self)
 
     def __getattr__(self, name):  # integers, choice, ...: the real Generator's
         if name.startswith("__"):
