@@ -235,19 +235,21 @@ def test_the_textbook_checks_draw_every_weight_from_the_store(monkeypatch):
     assert {r._seed for r in made if r._used} == {0, 1}
 
 
-def test_a_growth_interrupted_after_its_draw_skips_no_values(monkeypatch):
+def test_a_growth_interrupted_after_its_draw_skips_no_values():
     """An exception between the store's draw and its new values' place (Ctrl-C in a
     notebook, a MemoryError) left the generator ahead of the store: the next growth skipped
     the values drawn for nothing."""
     draws._STORES.clear()
     replay(13).standard_normal(10)  # the store exists, 4,096 values long
-    concatenate = np.concatenate
+    store = draws._store(13, "standard_normal")
+    real = store._generator
 
-    def interrupted(*args, **kwargs):
-        monkeypatch.setattr(np, "concatenate", concatenate)
-        raise KeyboardInterrupt
-    monkeypatch.setattr(np, "concatenate", interrupted)
-    with pytest.raises(KeyboardInterrupt):
+    class Interrupted:  # draws (the generator moves on), then the interrupt comes
+        def standard_normal(self, *args, **kwargs):
+            real.standard_normal(*args, **kwargs)
+            raise MemoryError  # (a KeyboardInterrupt would stop pytest itself)
+    store._generator = Interrupted()
+    with pytest.raises(MemoryError):
         replay(13).standard_normal(5000)
     assert np.array_equal(replay(13).standard_normal(9000),
                           np.random.default_rng(13).standard_normal(9000))

@@ -33,14 +33,20 @@ STORES = 4
 
 class _Store:
     """The first values of ``getattr(np.random.default_rng(seed), kind)()``, grown on demand
-    (read-only: what a replay hands out is always a copy)."""
+    (read-only: what a replay hands out is always a copy).
+
+    The values are drawn into one buffer of STORE_LIMIT values, allocated at once but backed by
+    memory only as far as it is drawn into (its pages are the system's until first written):
+    growing it copies nothing, and a store that ends at 600,000 values holds 4.8 MB, not a
+    doubling's 8 MB plus the copy's 4 MB (they raised an export's peak by 12 to 24 MB)."""
 
     def __init__(self, seed: int, kind: str):
         self._seed = seed
         self._generator = np.random.default_rng(seed)
         self._kind = kind
         self._lock = _thread.allocate_lock()  # two threads growing it at once would skip values
-        self.values = np.empty(0)
+        self._buffer = np.empty(STORE_LIMIT)
+        self.values = self._buffer[:0]
         _EVERY_STORE.add(self)
 
     def _after_fork(self):
@@ -63,8 +69,14 @@ class _Store:
                     # it ahead of them: values skipped) and after a fork: then made again.
                     generator = self._generator or _generator_at(self._seed, self._kind, have)
                     self._generator = None
-                    grow = min(max(end, 2 * have, 4096), STORE_LIMIT)
-                    values = np.concatenate([values, getattr(generator, self._kind)(grow - have)])
+                    grow = max(min(2 * have, STORE_LIMIT), end, 4096)
+                    if grow > len(self._buffer):  # (STORE_LIMIT was raised since)
+                        buffer = np.empty(max(grow, STORE_LIMIT))
+                        buffer[:have] = values
+                        self._buffer = buffer
+                    # Readers hold views of the values before ``have``: only past it is written.
+                    getattr(generator, self._kind)(out=self._buffer[have:grow])
+                    values = self._buffer[:grow]
                     values.flags.writeable = False
                     self.values = values
                     self._generator = generator
