@@ -42,7 +42,7 @@ class _Store:
 
     def __init__(self, seed: int, kind: str):
         self._seed = seed
-        self._generator = np.random.default_rng(seed)
+        self._generator = None  # made at the first growth (see upto)
         self._kind = kind
         self._lock = _thread.allocate_lock()  # two threads growing it at once would skip values
         self._buffer = np.empty(STORE_LIMIT)
