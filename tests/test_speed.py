@@ -287,3 +287,62 @@ def test_the_benchmarks_time_the_rnnquiz_beside_their_python_not_the_first_on_pa
                          env=dict(os.environ, PATH=f"{decoy}{os.pathsep}{os.environ['PATH']}"),
                          check=True).stdout
     assert out.strip() == repr([str(ours / "rnnquiz")])
+
+
+def test_the_suite_benchmark_adds_each_tests_cpu_time_to_its_file(tmp_path, monkeypatch, capsys):
+    """benchmarks/test_suite.py --by-file: a test's CPU time (its own process's and a waited-for
+    child's) goes to its file, the heaviest test is named, and the files print heaviest first
+    with their share of the run's CPU time."""
+    import importlib.util
+    import json
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    benchmarks = Path(__file__).resolve().parent.parent / "benchmarks"
+
+    def load(name, path):
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    bench = load("suite_benchmark", benchmarks / "test_suite.py")
+    (tmp_path / "costs_plugin.py").write_text(bench.COSTS, encoding="utf-8")
+    costs_plugin = load("costs_plugin", tmp_path / "costs_plugin.py")
+
+    class Item:
+        def __init__(self, nodeid):
+            self.nodeid = nodeid
+
+    def run(nodeid, work):
+        hook = costs_plugin.pytest_runtest_protocol(Item(nodeid), None)
+        next(hook)
+        work()
+        next(hook, None)
+
+    def spin(seconds):
+        end = time.process_time() + seconds
+        while time.process_time() < end:
+            pass
+
+    run("tests/test_a.py::test_light", lambda: spin(0.01))
+    run("tests/test_a.py::test_heavy[1]", lambda: spin(0.05))
+    child = "import time\nend = time.process_time() + 0.05\nwhile time.process_time() < end: 0"
+    run("tests/test_b.py::test_child", lambda: subprocess.run([sys.executable, "-c", child]))
+    monkeypatch.setenv("RNNQUIZ_SUITE_COSTS", str(tmp_path / "costs.json"))
+    costs_plugin.pytest_sessionfinish(None)
+    files = json.loads((tmp_path / "costs.json").read_text(encoding="utf-8"))
+    assert set(files) == {"tests/test_a.py", "tests/test_b.py"}
+    a, b = files["tests/test_a.py"], files["tests/test_b.py"]
+    assert a["tests"] == 2 and b["tests"] == 1
+    assert a["heaviest"][0] == "test_heavy[1]"
+    assert 0.06 <= a["own"] < 0.5 and a["children"] < 0.01
+    assert b["children"] >= 0.05
+    bench.by_file((2.0, 1.0), files, 5)
+    rows = capsys.readouterr().out.splitlines()[2:]
+    assert len(rows) == 2
+    cost = {name: row["own"] + row["children"] for name, row in files.items()}
+    assert max(cost, key=cost.get) in rows[0]
+    assert f"{cost['tests/test_a.py'] / 1.0:.1%}" in next(r for r in rows if "test_a.py" in r)
