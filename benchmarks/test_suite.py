@@ -8,9 +8,9 @@ before it had a worker per core. Run from the repository's root:
 
     python benchmarks/test_suite.py [--baseline/--no-baseline] [--by-file N]
 
-``--by-file N`` runs the suite once more, in one process, and prints the N test files that take
-the most CPU time (the test process's own and its child processes', the fork server of
-tests/forked_cli.py included), each with its heaviest test: where the time goes.
+``--by-file N`` also prints, from the one-process run (made even with --no-baseline), the N test
+files that take the most CPU time (the test process's own and its child processes', the fork
+server of tests/forked_cli.py included), each with its heaviest test: where the time goes.
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def _server_cpu():
     for: it lives through the run, so its time reaches RUSAGE_CHILDREN only at the end."""
     server = getattr(sys.modules.get("forked_cli"), "_server", None)
     try:
-        fields = open(f"/proc/{server.pid}/stat").read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{server.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
     except (AttributeError, OSError, IndexError):
         return 0.0
     return sum(int(x) for x in fields[11:15]) / _TICK  # utime, stime, cutime, cstime
@@ -80,7 +81,8 @@ def pytest_runtest_protocol(item, nextitem):
     wall = time.perf_counter() - start
     own_after, children_after = _cpu()
     own, children = own_after - own, children_after - children
-    row = _files.setdefault(item.nodeid.split("::", 1)[0],
+    path, test = item.nodeid.split("::", 1)
+    row = _files.setdefault(path,
                             {"own": 0.0, "children": 0.0, "wall": 0.0, "tests": 0,
                              "heaviest": ["", 0.0]})
     row["own"] += own
@@ -88,7 +90,7 @@ def pytest_runtest_protocol(item, nextitem):
     row["wall"] += wall
     row["tests"] += 1
     if own + children > row["heaviest"][1]:
-        row["heaviest"] = [item.nodeid.split("::", 1)[1], own + children]
+        row["heaviest"] = [test, own + children]
 
 
 def pytest_sessionfinish(session):
@@ -122,7 +124,6 @@ def main():
     parser.add_argument("--by-file", type=int, default=0, metavar="N",
                         help="also print the N test files that take the most CPU time")
     options = parser.parse_args()
-    baseline = options.baseline
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "sitecustomize.py").write_text(HIDE, encoding="utf-8")
         Path(folder, "rnnquiz_suite_costs.py").write_text(COSTS, encoding="utf-8")
@@ -136,14 +137,17 @@ def main():
         line("start, collection", *timed(NONE_SELECTED, env)[:2],
              "(the workers' and the controller's, before the first test)")
         line("the same, -n 0", *timed([*NONE_SELECTED, "-n", "0"], env)[:2])
-        if baseline:
-            line("one process", *timed(["-n", "0"], env)[:2], "(baseline)")
+        costs = Path(folder, "costs.json")
+        if options.baseline or options.by_file > 0:
+            # One run in one process gives both: adding up the costs takes a few µs a test.
+            costs_plugin = ["-p", "rnnquiz_suite_costs"] if options.by_file > 0 else []
+            one_process = timed(["-n", "0", *costs_plugin],
+                                dict(env, RNNQUIZ_SUITE_COSTS=str(costs)))[:2]
+        if options.baseline:
+            line("one process", *one_process, "(baseline)")
         print(f"  load after: {os.getloadavg()[0]:.1f}")
         if options.by_file > 0:
-            costs = Path(folder, "costs.json")
-            by_file(timed(["-n", "0", "-p", "rnnquiz_suite_costs"],
-                          dict(env, RNNQUIZ_SUITE_COSTS=str(costs)))[:2],
-                    json.loads(costs.read_text(encoding="utf-8")), options.by_file)
+            by_file(one_process, json.loads(costs.read_text(encoding="utf-8")), options.by_file)
     if sys.flags.dont_write_bytecode:
         print("note: PYTHONDONTWRITEBYTECODE is set: pytest rewrites the test modules again on "
               "each run (with workers, once per run: the controller does it for them)")
@@ -152,19 +156,22 @@ def main():
 def by_file(run, files, shown):
     """The files that took the most CPU time in a one-process run, with their share of it."""
     wall, cpu = run
-    tests = sum(row["own"] + row["children"] for row in files.values())
+
+    def cost(row):
+        return row["own"] + row["children"]
+
+    tests = sum(map(cost, files.values()))
     print(f"CPU time by test file, one process: {wall:.1f} s wall, {cpu:.1f} s CPU, of which "
           f"{tests:.1f} s in the {sum(row['tests'] for row in files.values())} tests (set-up and "
           f"tear-down included) and {cpu - tests:.1f} s in start-up, collection and the end")
     print("   CPU s  children s  wall s   share  total  tests  file: heaviest test (CPU s)")
     total = 0.0
-    for name, row in sorted(files.items(), key=lambda kv: -(kv[1]["own"] + kv[1]["children"]))[
-            :shown]:
-        cost = row["own"] + row["children"]
-        total += cost
+    for name, row in sorted(files.items(), key=lambda kv: cost(kv[1]), reverse=True)[:shown]:
+        total += cost(row)
         test, heaviest = row["heaviest"]
         test = test if len(test) <= 60 else test[:57] + "..."
-        print(f"  {cost:6.2f}  {row['children']:10.2f}  {row['wall']:6.2f}  {cost / cpu:6.1%}"
+        print(f"  {cost(row):6.2f}  {row['children']:10.2f}  {row['wall']:6.2f}  "
+              f"{cost(row) / cpu:6.1%}"
               f"  {total / cpu:5.0%}  {row['tests']:5d}  {name}: {test} ({heaviest:.2f})")
 
 
